@@ -1,0 +1,1 @@
+"""Custom actions (rasa_sdk): thin adapters over threshold_kb."""

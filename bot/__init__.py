@@ -1,0 +1,1 @@
+"""Channel side (web widget, Microsoft Teams); imported by Rasa only."""

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Create .venv with Python 3.10 (Rasa 3.6 needs it) and install the pinned requirements.
+# Re-running is cheap: it reinstalls only when requirements.txt changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_python310() {
+  if command -v python3.10 >/dev/null 2>&1 && python3.10 -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then
+    command -v python3.10; return
+  fi
+  local root
+  root=$(pyenv root 2>/dev/null || echo "${PYENV_ROOT:-$HOME/.pyenv}")
+  for candidate in $(ls -d "$root"/versions/3.10.* 2>/dev/null | sort -V -r); do
+    if [ -x "$candidate/bin/python3.10" ]; then echo "$candidate/bin/python3.10"; return; fi
+  done
+  return 1
+}
+
+if [ ! -x .venv/bin/python ]; then
+  if ! py=$(find_python310); then
+    echo "error: Python 3.10 not found. Rasa 3.6 needs Python 3.10: install it (e.g. 'pyenv install 3.10.13')" >&2
+    echo "       and make python3.10 available on PATH or under \$(pyenv root)/versions/3.10.*." >&2
+    exit 1
+  fi
+  echo "setup: creating .venv with $py"
+  "$py" -m venv .venv
+fi
+
+stamp=.venv/.requirements.sha256
+wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  echo "setup: installing pinned requirements (a few minutes the first time)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade 'pip==24.3.1'
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  echo "$wanted" > "$stamp"
+fi

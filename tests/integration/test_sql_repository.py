@@ -1,0 +1,96 @@
+"""The SQL store on SQLite and on a real PostgreSQL server returns exactly what the YAML holds."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import IntegrityError
+
+from threshold_kb import queries
+from threshold_kb.store import repository as r
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def postgres_url() -> str:
+    url = os.environ.get("THRESHOLD_KB_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("THRESHOLD_KB_TEST_POSTGRES_URL is not set: run the tests with `make test`")
+        pytest.skip("no PostgreSQL server: run `make test` to install and start one")
+    return url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def engine(request, tmp_path_factory):
+    """A freshly built knowledge base per backend; PostgreSQL gets a database of its own."""
+    if request.param == "sqlite":
+        eng = create_engine(f"sqlite:///{tmp_path_factory.mktemp('kb')}/kb.sqlite", future=True)
+        yield eng
+        eng.dispose()
+        return
+    admin = create_engine(postgres_url(), future=True, isolation_level="AUTOCOMMIT")
+    name = f"kb_test_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    eng = create_engine(admin.url.set(database=name), future=True)
+    yield eng
+    eng.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def sql_repo(engine, authorities):
+    r.build(engine, authorities)
+    return r.SqlRepository(engine)
+
+
+def test_every_authority_reads_back_identical_to_its_yaml(sql_repo, authorities):
+    assert sql_repo.slugs() == tuple(sorted(a.slug for a in authorities))
+    for authority in authorities:
+        assert sql_repo.get(authority.slug) == authority
+
+
+@pytest.mark.parametrize("filters", [{"level": 4}, {"marker": "s47"}, {"level": 1, "marker": "strength"}, {}])
+def test_indicator_queries_agree_with_the_in_memory_repository(sql_repo, repo, filters):
+    for slug in repo.slugs():
+        assert sql_repo.indicators(slug, **filters) == repo.indicators(slug, **filters)
+
+
+def test_indicators_by_domain(sql_repo, repo):
+    slug = "stoke_on_trent"
+    domain = queries.domains(repo, slug)[0]
+    found = sql_repo.indicators(slug, domain=domain)
+    assert found and all(i.domain == domain for i in found)
+
+
+def test_names_agree_with_the_in_memory_repository(sql_repo, repo):
+    assert sql_repo.names() == repo.names()
+
+
+def test_unknown_authority_raises(sql_repo):
+    with pytest.raises(r.UnknownAuthority):
+        sql_repo.get("atlantis")
+    with pytest.raises(r.UnknownAuthority):
+        sql_repo.indicators("atlantis")
+
+
+def test_a_failed_rebuild_leaves_the_previous_knowledge_base_whole(engine, sql_repo, authorities):
+    before = sql_repo.all()
+    broken = dataclasses.replace(authorities[-1], levels=authorities[-1].levels + authorities[-1].levels[:1])
+    with pytest.raises(IntegrityError):  # duplicate level id violates the primary key mid-build
+        r.build(engine, [*authorities[:-1], broken])
+    assert sql_repo.all() == before
+
+
+def test_queries_run_unchanged_on_the_sql_store(sql_repo, tuesday_morning):
+    for slug in sql_repo.slugs():
+        assert queries.levels(sql_repo, slug)
+        assert queries.front_door(sql_repo, slug, tuesday_morning).contacts
+    assert queries.authority_from_text(sql_repo, "I'm in Hanley")[0].slug == "stoke_on_trent"

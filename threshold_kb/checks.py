@@ -1,0 +1,91 @@
+"""Whole-knowledge-base checks beyond field syntax: completeness and provenance."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from threshold_kb import model as m
+from threshold_kb.provenance import normalise
+
+_PHONE = re.compile(r"^(999|[0-9][0-9 ]{4,}[0-9])$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_WEB = re.compile(r"^(https?://|www\.)\S+$")
+
+
+def completeness_problems(authority: m.Authority) -> list[str]:
+    """What a practitioner would miss: a level with no named route, a gap in the levels."""
+    problems = []
+    numbers = sorted(level.number for level in authority.levels)
+    if numbers != list(range(1, len(numbers) + 1)):
+        problems.append(f"{authority.slug}: levels should be numbered 1..{len(numbers)}, found {numbers}")
+    for level in authority.levels:
+        if not any(level.number in c.levels for c in authority.contacts):
+            problems.append(f"{authority.slug}: {level.label} has no named route (no contact lists it)")
+    if not any(level.statutory for level in authority.levels):
+        problems.append(f"{authority.slug}: no level is marked statutory")
+    if not any(c.role == "front_door" for c in authority.contacts):
+        problems.append(f"{authority.slug}: no front_door contact")
+    for contact in authority.contacts:
+        for phone in contact.phones:
+            if not _PHONE.match(phone):
+                problems.append(f"{contact.id}: phone {phone!r} is not digits and spaces")
+        for email in contact.emails:
+            if not _EMAIL.match(email):
+                problems.append(f"{contact.id}: email {email!r} is not an address")
+        for web in contact.web:
+            if not _WEB.match(web):
+                problems.append(f"{contact.id}: web {web!r} is not an address")
+    return problems
+
+
+def provenance_problems(authority: m.Authority, seeds: Path) -> list[str]:
+    """Every quoted value must appear in the cited source, whitespace and markup aside."""
+    source = seeds / authority.document.source_file
+    if not source.is_file():
+        return [f"{authority.slug}: source document {source} not found"]
+    haystack = normalise(source.read_text(encoding="utf-8"))
+    return [
+        f"{item_id}.{field}: not found verbatim in {authority.document.source_file}: {value[:100]!r}"
+        for item_id, field, value in quoted_values(authority)
+        if normalise(value) not in haystack
+    ]
+
+
+def quoted_values(a: m.Authority) -> Iterable[tuple[str, str, str]]:
+    """(item id, field, value) for every value that must be the document's own words."""
+    yield "document", "title", a.document.title
+    for level in a.levels:
+        yield level.id, "definition", level.definition
+        yield from ((level.id, "services", s) for s in level.services)
+        if level.response:
+            yield level.id, "response", level.response
+    for i in a.indicators:
+        yield i.id, "text", i.text
+    for c in a.contacts:
+        yield c.id, "name", c.name
+        for field in ("phones", "emails", "web", "asks_for"):
+            yield from ((c.id, field, v) for v in getattr(c, field))
+        if c.hours:
+            yield c.id, "hours", c.hours
+    for p in a.procedures:
+        yield p.id, "quote", p.quote
+        if p.review:
+            yield p.id, "review", p.review
+    for r in a.consent:
+        yield r.id, "quote", r.quote
+        if r.age_rule:
+            yield r.id, "age_rule", r.age_rule
+        yield from ((r.id, "exemptions", e) for e in r.exemptions)
+    for s in a.escalation:
+        yield s.id, "quote", s.quote
+    for route in a.special_routes:
+        yield route.id, "name", route.name
+        yield route.id, "quote", route.quote
+    for example in a.case_examples:
+        yield example.id, "quote", example.quote
+    if a.signs_of_safety:
+        yield from (("signs_of_safety", "questions", q) for q in a.signs_of_safety.questions)
+        if a.signs_of_safety.scale:
+            yield "signs_of_safety", "scale", a.signs_of_safety.scale

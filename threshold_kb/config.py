@@ -1,0 +1,19 @@
+"""Settings, read when asked for (not at import) so tests and deployments can set them late."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url() -> str:
+    """THRESHOLD_KB_DATABASE_URL, or the bundled SQLite file that `build` writes."""
+    default = f"sqlite:///{PROJECT_ROOT / 'build' / 'threshold_kb.sqlite'}"
+    return os.environ.get("THRESHOLD_KB_DATABASE_URL", default)
+
+
+def seeds_dir() -> Path:
+    """Where the source documents are: THRESHOLD_KB_SEEDS, or ../shared/seeds beside the repo."""
+    return Path(os.environ.get("THRESHOLD_KB_SEEDS", PROJECT_ROOT.parent / "shared" / "seeds"))
