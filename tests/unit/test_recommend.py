@@ -1,0 +1,92 @@
+"""The named next step and its payload: cited, time-aware, never an invented contact."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from threshold_kb import config
+from threshold_kb.matching.engine import Engine
+from threshold_kb.recommend import DSL_STEP, recommend, to_payload
+
+SCHEMA = json.loads((config.PROJECT_ROOT / "docs" / "recommendation.schema.json").read_text())
+SLUGS = ["bedford_borough", "cumbria", "northamptonshire", "peterborough", "stoke_on_trent"]
+WORRIES = [
+    "child disclosed that her stepdad has been sexually abusing her",
+    "family new to the area, mum struggling and needs some parenting support",
+    "the weather is nice today",
+    "dad is hitting mum right now and the kids are there",
+]
+
+
+@pytest.fixture(scope="module")
+def engine(authorities):
+    return Engine(authorities)
+
+
+def payload(engine, repo, slug, text, now):
+    return to_payload(recommend(repo, engine.assess(slug, text), now))
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("text", WORRIES)
+def test_payload_matches_its_schema_and_names_someone(engine, repo, slug, text, tuesday_morning):
+    data = payload(engine, repo, slug, text, tuesday_morning)
+    jsonschema.validate(data, SCHEMA)
+    assert data["next_steps"] and all(step["name"] for step in data["next_steps"])
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("text", WORRIES)
+def test_every_contact_detail_comes_from_the_knowledge_base(engine, repo, slug, text, saturday_night):
+    known = {v for c in repo.get(slug).contacts for v in (*c.phones, *c.emails, *c.web)}
+    data = payload(engine, repo, slug, text, saturday_night)
+    said = {v for step in data["next_steps"] for v in (*step["phones"], *step["emails"], *step["web"])}
+    assert said <= known
+
+
+def test_unclassified_worry_gets_the_safe_route_not_a_guessed_level(engine, repo, tuesday_morning):
+    data = payload(engine, repo, "peterborough", "the weather is nice today", tuesday_morning)
+    assert data["classified"] is False and data["level"] is None
+    assert data["next_steps"][0]["name"] == DSL_STEP.name
+    assert any(step["role"] == "front_door" for step in data["next_steps"])
+    assert "does not mean it is low level" in data["why"]
+
+
+def test_stoke_weekend_recommendation_gives_the_out_of_hours_number(engine, repo, saturday_night):
+    data = payload(engine, repo, "stoke_on_trent", WORRIES[0], saturday_night)
+    phones = [p for step in data["next_steps"] for p in step["phones"]]
+    assert "01782 234234" in phones and "01782 235100" not in phones
+    assert data["written_followup"]["hours"] == 3
+
+
+def test_statutory_recommendation_quotes_indicators_with_citations(engine, repo, tuesday_morning):
+    data = payload(engine, repo, "northamptonshire", WORRIES[0], tuesday_morning)
+    assert data["level"]["statutory"]
+    assert data["indicators"] and all(i["cite"]["section"] for i in data["indicators"])
+    assert data["consent"], "statutory guidance should say when consent is not needed"
+
+
+def test_cumbria_says_it_has_no_number_and_gives_what_the_document_gives(engine, repo, tuesday_morning):
+    data = payload(engine, repo, "cumbria", WORRIES[0], tuesday_morning)
+    assert data["missing_numbers"] is True
+    assert any(step["web"] for step in data["next_steps"])
+
+
+def test_danger_is_flagged_with_the_emergency_number(engine, repo, tuesday_morning):
+    data = payload(engine, repo, "bedford_borough", WORRIES[3], tuesday_morning)
+    assert data["immediate_danger"] and data["emergency_number"] == "999"
+
+
+def test_the_designated_safeguarding_lead_is_named_once(engine, repo, tuesday_morning):
+    data = payload(engine, repo, "stoke_on_trent", WORRIES[0], tuesday_morning)
+    leads = [s for s in data["next_steps"] if "safeguarding lead" in s["name"].lower()]
+    assert len(leads) == 1 and data["next_steps"][0] is leads[0]
+
+
+def test_payload_is_json_serialisable(engine, repo, tuesday_morning):
+    json.dumps(payload(engine, repo, "bedford_borough", WORRIES[1], tuesday_morning))
+
+
+assert Path(config.PROJECT_ROOT / "docs" / "recommendation.schema.json").is_file()

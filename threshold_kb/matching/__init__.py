@@ -1,0 +1,1 @@
+"""Matching a practitioner's worry against an authority's indicators (pure Python)."""

@@ -1,0 +1,252 @@
+"""From an assessment to a named next step, and the JSON payload channels draw as a card.
+
+Every contact detail comes from the knowledge base; every fact carries its citation. When the
+worry cannot be classified the recommendation does not guess a level: it names the designated
+safeguarding lead and the authority's front door, which is safe whatever the level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from threshold_kb import model as m
+from threshold_kb import queries
+from threshold_kb.matching.engine import Assessment
+from threshold_kb.store.repository import Repository
+
+PAYLOAD_SCHEMA_VERSION = 1
+EMERGENCY_NUMBER = "999"  # the national emergency number, the same in every authority
+
+# What a practitioner should write down whatever the level (our guidance, not a document's).
+WHAT_TO_RECORD = (
+    "What you saw or heard, with the date and time, and the child's own words where they spoke.",
+    "Who you spoke to (name, role, service), what they advised and what was decided.",
+    "Your reasons for the decision, including any decision not to share or not to refer.",
+    "Whether consent was sought, given or refused, or why you shared without it.",
+)
+
+_STATUTORY_ROLES = ("front_door", "out_of_hours", "education_safeguarding", "advice")
+_EARLY_HELP_ROLES = ("early_help", "education_safeguarding", "advice", "front_door")
+
+
+@dataclass(frozen=True)
+class NextStep:
+    name: str
+    role: str
+    phones: tuple[str, ...]
+    emails: tuple[str, ...]
+    web: tuple[str, ...]
+    status: str  # open | closed | unknown at the moment of the recommendation | internal
+    hours: str | None
+    asks_for: tuple[str, ...]
+    note: str | None
+    cite: m.Citation | None
+
+
+DSL_STEP = NextStep(
+    name="Your designated safeguarding lead (or your line manager)",
+    role="designated_safeguarding_lead",
+    phones=(),
+    emails=(),
+    web=(),
+    status="internal",
+    hours=None,
+    asks_for=(),
+    note="Talk to them today and agree who will make any referral; they will want the child's details.",
+    cite=None,
+)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    assessment: Assessment
+    moment: datetime
+    period: str
+    next_steps: tuple[NextStep, ...]
+    written_followup: m.Procedure | None
+    consent: tuple[m.ConsentRule, ...]
+    why: str
+
+    @property
+    def authority(self) -> m.Authority:
+        return self.assessment.authority
+
+    @property
+    def classified(self) -> bool:
+        return self.assessment.level is not None
+
+    @property
+    def missing_numbers(self) -> bool:
+        """No named step published with a telephone number: say so, and what is given instead."""
+        return not any(step.phones for step in self.next_steps)
+
+
+def _step(contact: m.Contact, status: str) -> NextStep:
+    return NextStep(
+        name=contact.name,
+        role=contact.role,
+        phones=contact.phones,
+        emails=contact.emails,
+        web=contact.web,
+        status=status,
+        hours=contact.hours,
+        asks_for=contact.asks_for,
+        note=contact.note,
+        cite=contact.cite,
+    )
+
+
+def _contacts_for(repo: Repository, authority: m.Authority, level: m.Level | None, now: datetime):
+    """Named contacts for the level, in the order a practitioner should try them."""
+    statutory = level is None or level.statutory
+    roles = _STATUTORY_ROLES if statutory else _EARLY_HELP_ROLES
+    if level is None:
+        answer = queries.front_door(repo, authority.slug, now)
+    else:
+        answer = queries.contacts_at(repo, authority.slug, now, level=level.number, roles=roles)
+        if not answer.reachable:  # never leave a level without a named route
+            answer = queries.front_door(repo, authority.slug, now)
+    chosen = [c for c in answer.contacts if c.status != queries.CLOSED]
+    chosen.sort(key=lambda c: (roles.index(c.contact.role) if c.contact.role in roles else len(roles)))
+    return answer.period, [_step(c.contact, c.status) for c in chosen[:3]]
+
+
+def _why(a: Assessment) -> str:
+    if a.level is None:
+        return (
+            f"I could not match this worry to an indicator in {a.authority.name}'s threshold document. "
+            "That does not mean it is low level: talk it through with your designated safeguarding lead, "
+            "and contact the front door below if you think the child may be at risk of harm."
+        )
+    top = next((mt for mt in a.matches if mt.indicator.level == a.level.number), a.matches[0])
+    source = f" (from {top.borrowed_from.replace('_', ' ').title()}'s document)" if top.borrowed_from else ""
+    reason = (
+        f'Your description matches "{top.indicator.text}"{source}, which the document places at ' f"{a.level.label}."
+    )
+    if a.alternative:
+        reason += f" It is close to {a.alternative.label}; use your professional judgement."
+    if a.borrowed:
+        reason += (
+            f" {a.authority.name}'s own indicator examples are in a separate document, so these indicators "
+            "come from the other authorities' documents, cited as theirs."
+        )
+    return reason
+
+
+def recommend(repo: Repository, assessment: Assessment, now: datetime) -> Recommendation:
+    authority, level = assessment.authority, assessment.level
+    period, steps = _contacts_for(repo, authority, level, now)
+    statutory = level is None or level.statutory
+    followups = [
+        p
+        for p in queries.procedures(repo, authority.slug, level=level.number if level else None)
+        if p.written_followup_hours
+    ]
+    scopes = ("referral", "information_sharing") if statutory else ("early_help", "referral")
+    consent = tuple(r for scope in scopes for r in queries.consent_rules(repo, authority.slug, scope))[:2]
+    # The designated safeguarding lead comes first: the document's own wording where it names one.
+    dsl = [s for s in steps if "safeguarding lead" in s.name.lower()]
+    steps = dsl[:1] + [s for s in steps if s not in dsl] if dsl else [DSL_STEP, *steps]
+    return Recommendation(
+        assessment=assessment,
+        moment=now,
+        period=period,
+        next_steps=tuple(steps),
+        written_followup=followups[0] if statutory and followups else None,
+        consent=consent,
+        why=_why(assessment),
+    )
+
+
+# -- payload -----------------------------------------------------------------------------------
+def _cite(c: m.Citation | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "authority": c.authority,
+        "document": c.document,
+        "section": c.section,
+        "table": c.table,
+        "level": c.level,
+        "text": str(c),
+    }
+
+
+def _level(level: m.Level | None) -> dict[str, Any] | None:
+    if level is None:
+        return None
+    return {
+        "number": level.number,
+        "name": level.name,
+        "label": level.label,
+        "definition": level.definition,
+        "statutory": level.statutory,
+        "cite": _cite(level.cite),
+    }
+
+
+def to_payload(rec: Recommendation) -> dict[str, Any]:
+    """The recommendation as JSON (schema: docs/recommendation.schema.json)."""
+    a = rec.assessment
+    return {
+        "type": "threshold_recommendation",
+        "schema_version": PAYLOAD_SCHEMA_VERSION,
+        "authority": {"slug": a.authority.slug, "name": a.authority.name},
+        "document": {
+            "title": a.authority.document.title,
+            "date": a.authority.document.date,
+            "source_file": a.authority.document.source_file,
+        },
+        "moment": rec.moment.isoformat(),
+        "period": rec.period,
+        "immediate_danger": a.immediate_danger,
+        "danger": [{"label": d.label, "phrase": d.phrase} for d in a.danger],
+        "emergency_number": EMERGENCY_NUMBER,
+        "classified": rec.classified,
+        "level": _level(a.level),
+        "alternative_level": _level(a.alternative),
+        "confidence": a.confidence,
+        "indicators": [
+            {
+                "id": mt.indicator.id,
+                "text": mt.indicator.text,
+                "level": mt.indicator.level,
+                "score": mt.score,
+                "borrowed_from": mt.borrowed_from,
+                "cite": _cite(mt.indicator.cite),
+            }
+            for mt in a.matches[:5]
+        ],
+        "borrowed_evidence": a.borrowed,
+        "why": rec.why,
+        "next_steps": [
+            {
+                "name": s.name,
+                "role": s.role,
+                "phones": list(s.phones),
+                "emails": list(s.emails),
+                "web": list(s.web),
+                "status": s.status,
+                "hours": s.hours,
+                "asks_for": list(s.asks_for),
+                "note": s.note,
+                "cite": _cite(s.cite),
+            }
+            for s in rec.next_steps
+        ],
+        "missing_numbers": rec.missing_numbers,
+        "written_followup": None
+        if rec.written_followup is None
+        else {
+            "hours": rec.written_followup.written_followup_hours,
+            "quote": rec.written_followup.quote,
+            "cite": _cite(rec.written_followup.cite),
+        },
+        "consent": [
+            {"applies_to": r.applies_to, "quote": r.quote, "exemptions": list(r.exemptions), "cite": _cite(r.cite)}
+            for r in rec.consent
+        ],
+        "record": list(WHAT_TO_RECORD),
+    }
