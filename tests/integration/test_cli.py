@@ -53,3 +53,47 @@ def test_dump_prints_all_five_authorities_with_citations():
     for authority in dumped:
         for indicator in authority["indicators"]:
             assert indicator["cite"]["section"] and indicator["cite"]["document"] == authority["document"]["title"]
+
+
+def assess(*args, stdin=None):
+    return subprocess.run(
+        [sys.executable, "-m", "threshold_kb.assess", *args],
+        capture_output=True,
+        text=True,
+        cwd=config.PROJECT_ROOT,
+        input=stdin,
+        timeout=120,
+    )
+
+
+def test_assess_prints_the_recommendation_payload():
+    result = assess(
+        "--authority",
+        "Stoke",
+        "--now",
+        "2026-11-28T23:00",
+        "child disclosed that her stepdad has been sexually abusing her",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["authority"]["slug"] == "stoke_on_trent" and data["level"]["statutory"]
+    assert "01782 234234" in [p for step in data["next_steps"] for p in step["phones"]]
+
+
+def test_assess_jsonl_answers_every_line_including_bad_ones():
+    lines = "\n".join(
+        [
+            json.dumps({"authority": "peterborough", "text": "12 year old is pregnant"}),
+            json.dumps({"authority": "Hanley", "text": "dad is hitting mum right now"}),
+            json.dumps({"authority": "Atlantis", "text": "anything"}),
+            json.dumps({"authority": "cumbria", "text": ""}),
+            "not json",
+        ]
+    )
+    result = assess("--jsonl", stdin=lines)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 5
+    assert out[0]["level"]["statutory"]
+    assert out[1]["immediate_danger"] is True and out[1]["authority"]["slug"] == "stoke_on_trent"
+    assert "unknown authority" in out[2]["error"] and "no worry given" in out[3]["error"]
+    assert "not a JSON object" in out[4]["error"]
