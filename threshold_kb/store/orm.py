@@ -112,7 +112,6 @@ ITEM_TABLES: dict[str, tuple[Table, type]] = {
     )
 }
 indicators = ITEM_TABLES["indicators"][0]
-levels = ITEM_TABLES["levels"][0]
 
 indicator_markers = Table(
     "indicator_markers",
