@@ -12,6 +12,10 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from threshold_kb import checks, config, export, loader
 from threshold_kb.model import Authority
@@ -69,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             from threshold_kb.store.repository import SqlRepository, build
 
-            repo = SqlRepository.from_url(config.database_url())
+            url = config.database_url()
+            _ensure_sqlite_folder(url)
+            repo = SqlRepository.from_url(url)
             build(repo.engine, authorities)
             print(f"built {len(authorities)} authorities into {repo.engine.url.render_as_string(hide_password=True)}")
         else:
@@ -79,6 +85,19 @@ def main(argv: list[str] | None = None) -> int:
     except loader.LoadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except SQLAlchemyError as exc:
+        print(
+            f"error: database {config.database_url()!r}: {exc.__class__.__name__}: {getattr(exc, 'orig', None) or exc}",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    """A fresh clone has no build/ folder; SQLite will not create it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
 if __name__ == "__main__":

@@ -97,3 +97,16 @@ def test_assess_jsonl_answers_every_line_including_bad_ones():
     assert out[1]["immediate_danger"] is True and out[1]["authority"]["slug"] == "stoke_on_trent"
     assert "unknown authority" in out[2]["error"] and "no worry given" in out[3]["error"]
     assert "not a JSON object" in out[4]["error"]
+
+
+def test_build_creates_the_folder_of_a_new_sqlite_file(tmp_path):
+    target = tmp_path / "fresh" / "clone" / "kb.sqlite"
+    result = run("build", THRESHOLD_KB_DATABASE_URL=f"sqlite:///{target}")
+    assert result.returncode == 0, result.stderr
+    assert target.is_file()
+
+
+def test_an_unreachable_database_is_one_clear_error_not_a_traceback():
+    result = run("build", THRESHOLD_KB_DATABASE_URL="postgresql+psycopg2://nobody@127.0.0.1:1/none")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: database") and "Traceback" not in result.stderr
