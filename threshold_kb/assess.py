@@ -44,7 +44,7 @@ class Assessor:
         text = (text or "").strip()
         if not text:
             return {"error": "no worry given: describe what is worrying you about the child"}
-        result = to_payload(recommend(self.repo, self.engine.assess(slug, text[:MAX_TEXT], age), now))
+        result = to_payload(recommend(self.engine.assess(slug, text[:MAX_TEXT], age), now))
         if len(text) > MAX_TEXT:
             result["truncated_to"] = MAX_TEXT
         return result

@@ -95,24 +95,40 @@ def contacts_at(
     roles: tuple[str, ...] | None = None,
 ) -> ContactsAnswer:
     """The contacts for a level and/or roles, each marked open, closed or unknown at `now`."""
-    authority = repo.get(slug)
+    return contacts_of(repo.get(slug), now, level, roles)
+
+
+def contacts_of(
+    authority: m.Authority,
+    now: datetime,
+    level: int | None = None,
+    roles: tuple[str, ...] | None = None,
+) -> ContactsAnswer:
+    """`contacts_at` for an authority already in hand (no repository read)."""
     period = period_at(authority, now)
     chosen = [
         c for c in authority.contacts if (level is None or level in c.levels) and (roles is None or c.role in roles)
     ]
     marked = [ContactNow(c, status_at(c, period, now)) for c in chosen]
     marked.sort(key=lambda cn: _ORDER[cn.status])  # stable: document order within a status
-    return ContactsAnswer(authority=slug, period=period, moment=clock.london(now), contacts=tuple(marked))
+    return ContactsAnswer(authority=authority.slug, period=period, moment=clock.london(now), contacts=tuple(marked))
+
+
+FRONT_DOOR_ROLES = ("front_door", "out_of_hours")
 
 
 def front_door(repo: Repository, slug: str, now: datetime) -> ContactsAnswer:
     """Where a practitioner refers a child at risk of significant harm, right now."""
-    return contacts_at(repo, slug, now, roles=("front_door", "out_of_hours"))
+    return contacts_of(repo.get(slug), now, roles=FRONT_DOOR_ROLES)
 
 
 # -- consent, escalation, procedures, routes ---------------------------------------------------
 def consent_rules(repo: Repository, slug: str, applies_to: str | None = None) -> tuple[m.ConsentRule, ...]:
-    return tuple(r for r in repo.get(slug).consent if applies_to is None or r.applies_to == applies_to)
+    return consent_of(repo.get(slug), applies_to)
+
+
+def consent_of(authority: m.Authority, applies_to: str | None = None) -> tuple[m.ConsentRule, ...]:
+    return tuple(r for r in authority.consent if applies_to is None or r.applies_to == applies_to)
 
 
 def escalation_steps(repo: Repository, slug: str) -> tuple[m.EscalationStep, ...]:
@@ -120,7 +136,11 @@ def escalation_steps(repo: Repository, slug: str) -> tuple[m.EscalationStep, ...
 
 
 def procedures(repo: Repository, slug: str, level: int | None = None) -> tuple[m.Procedure, ...]:
-    return tuple(p for p in repo.get(slug).procedures if level is None or p.level in (None, level))
+    return procedures_of(repo.get(slug), level)
+
+
+def procedures_of(authority: m.Authority, level: int | None = None) -> tuple[m.Procedure, ...]:
+    return tuple(p for p in authority.procedures if level is None or p.level in (None, level))
 
 
 def special_routes(repo: Repository, slug: str, kind: str | None = None) -> tuple[m.SpecialRoute, ...]:

@@ -7,14 +7,13 @@ safeguarding lead and the authority's front door, which is safe whatever the lev
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 from threshold_kb import model as m
 from threshold_kb import queries
 from threshold_kb.matching.engine import Assessment
-from threshold_kb.store.repository import Repository
 
 PAYLOAD_SCHEMA_VERSION = 1
 EMERGENCY_NUMBER = "999"  # the national emergency number, the same in every authority
@@ -98,16 +97,14 @@ def _step(contact: m.Contact, status: str) -> NextStep:
     )
 
 
-def _contacts_for(repo: Repository, authority: m.Authority, level: m.Level | None, now: datetime):
+def _contacts_for(authority: m.Authority, level: m.Level | None, statutory: bool, now: datetime):
     """Named contacts for the level, in the order a practitioner should try them."""
-    statutory = level is None or level.statutory
     roles = _STATUTORY_ROLES if statutory else _EARLY_HELP_ROLES
-    if level is None:
-        answer = queries.front_door(repo, authority.slug, now)
-    else:
-        answer = queries.contacts_at(repo, authority.slug, now, level=level.number, roles=roles)
-        if not answer.reachable:  # never leave a level without a named route
-            answer = queries.front_door(repo, authority.slug, now)
+    answer = None
+    if level is not None:
+        answer = queries.contacts_of(authority, now, level=level.number, roles=roles)
+    if answer is None or not answer.reachable:  # never leave a worry without a named route
+        answer = queries.contacts_of(authority, now, roles=queries.FRONT_DOOR_ROLES)
     chosen = [c for c in answer.contacts if c.status != queries.CLOSED]
     chosen.sort(key=lambda c: (roles.index(c.contact.role) if c.contact.role in roles else len(roles)))
     return answer.period, [_step(c.contact, c.status) for c in chosen[:3]]
@@ -122,9 +119,7 @@ def _why(a: Assessment) -> str:
         )
     top = next((mt for mt in a.matches if mt.indicator.level == a.level.number), a.matches[0])
     source = f" (from {top.borrowed_from.replace('_', ' ').title()}'s document)" if top.borrowed_from else ""
-    reason = (
-        f'Your description matches "{top.indicator.text}"{source}, which the document places at ' f"{a.level.label}."
-    )
+    reason = f'Your description matches "{top.indicator.text}"{source}, which the document places at {a.level.label}.'
     if a.alternative:
         reason += f" It is close to {a.alternative.label}; use your professional judgement."
     if a.borrowed:
@@ -135,17 +130,16 @@ def _why(a: Assessment) -> str:
     return reason
 
 
-def recommend(repo: Repository, assessment: Assessment, now: datetime) -> Recommendation:
+def recommend(assessment: Assessment, now: datetime) -> Recommendation:
+    """Everything comes from the assessed authority already in hand: no further reads."""
     authority, level = assessment.authority, assessment.level
-    period, steps = _contacts_for(repo, authority, level, now)
-    statutory = level is None or level.statutory
+    statutory = level is None or level.statutory  # unclassified is treated as possibly statutory
+    period, steps = _contacts_for(authority, level, statutory, now)
     followups = [
-        p
-        for p in queries.procedures(repo, authority.slug, level=level.number if level else None)
-        if p.written_followup_hours
+        p for p in queries.procedures_of(authority, level.number if level else None) if p.written_followup_hours
     ]
     scopes = ("referral", "information_sharing") if statutory else ("early_help", "referral")
-    consent = tuple(r for scope in scopes for r in queries.consent_rules(repo, authority.slug, scope))[:2]
+    consent = tuple(r for scope in scopes for r in queries.consent_of(authority, scope))[:2]
     # The designated safeguarding lead comes first: the document's own wording where it names one.
     dsl = [s for s in steps if "safeguarding lead" in s.name.lower()]
     steps = dsl[:1] + [s for s in steps if s not in dsl] if dsl else [DSL_STEP, *steps]
@@ -187,6 +181,15 @@ def _level(level: m.Level | None) -> dict[str, Any] | None:
     }
 
 
+def _step_payload(step: NextStep) -> dict[str, Any]:
+    """Every NextStep field, so the payload cannot fall behind the dataclass."""
+    data: dict[str, Any] = {}
+    for f in fields(step):
+        value = getattr(step, f.name)
+        data[f.name] = _cite(value) if f.name == "cite" else list(value) if isinstance(value, tuple) else value
+    return data
+
+
 def to_payload(rec: Recommendation) -> dict[str, Any]:
     """The recommendation as JSON (schema: docs/recommendation.schema.json)."""
     a = rec.assessment
@@ -221,21 +224,7 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
         ],
         "borrowed_evidence": a.borrowed,
         "why": rec.why,
-        "next_steps": [
-            {
-                "name": s.name,
-                "role": s.role,
-                "phones": list(s.phones),
-                "emails": list(s.emails),
-                "web": list(s.web),
-                "status": s.status,
-                "hours": s.hours,
-                "asks_for": list(s.asks_for),
-                "note": s.note,
-                "cite": _cite(s.cite),
-            }
-            for s in rec.next_steps
-        ],
+        "next_steps": [_step_payload(s) for s in rec.next_steps],
         "missing_numbers": rec.missing_numbers,
         "written_followup": None
         if rec.written_followup is None

@@ -26,7 +26,7 @@ def engine(authorities):
 
 
 def payload(engine, repo, slug, text, now):
-    return to_payload(recommend(repo, engine.assess(slug, text), now))
+    return to_payload(recommend(engine.assess(slug, text), now))
 
 
 @pytest.mark.parametrize("slug", SLUGS)
