@@ -1,0 +1,117 @@
+"""The one gateway from the actions to `threshold_kb`, cached, and safe when the store is down.
+
+The knowledge base is read from its database once, on the first message that needs it, and held
+in memory with the engine built over it; nothing heavy happens at import (rasa_sdk imports every
+actions module when the server starts). If the database cannot be read, `KnowledgeBaseUnavailable`
+is raised; the actions turn it into the safe answer, which names 999, the designated
+safeguarding lead and the front door from the bundled knowledge-base files.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from threading import Lock
+
+from threshold_kb import config, loader, queries
+from threshold_kb import model as m
+from threshold_kb.clock import LONDON
+from threshold_kb.matching.danger import danger_signals
+from threshold_kb.matching.engine import Engine
+from threshold_kb.replies import safe_answer
+from threshold_kb.store.repository import InMemoryRepository, Repository, SqlRepository
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "I can't reach the full threshold guidance at the moment, so I will not suggest a level."
+
+
+class KnowledgeBaseUnavailable(RuntimeError):
+    pass
+
+
+class KnowledgeBase:
+    def __init__(
+        self,
+        load: Callable[[], Repository] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._load = load or (lambda: SqlRepository.from_url(config.database_url()))
+        self._now = now or (lambda: datetime.now(LONDON))
+        self._repo: InMemoryRepository | None = None
+        self._engine: Engine | None = None
+        self._lock = Lock()
+
+    def now(self) -> datetime:
+        return self._now()
+
+    @property
+    def repo(self) -> InMemoryRepository:
+        self._ensure()
+        assert self._repo is not None
+        return self._repo
+
+    @property
+    def engine(self) -> Engine:
+        self._ensure()
+        assert self._engine is not None
+        return self._engine
+
+    def _ensure(self) -> None:
+        if self._repo is not None:
+            return
+        with self._lock:
+            if self._repo is not None:
+                return
+            try:
+                authorities = self._load().all()
+            except Exception as exc:  # any store failure: the caller gives the safe answer
+                logger.error("knowledge base unavailable: %s", exc)
+                raise KnowledgeBaseUnavailable(str(exc)) from exc
+            self._engine = Engine(authorities)
+            self._repo = InMemoryRepository(authorities)
+
+    def authority(self, slug: str | None) -> m.Authority | None:
+        return self.repo.get(slug) if slug and slug in self.repo.slugs() else None
+
+    def find_authorities(self, text: str) -> tuple[str, ...]:
+        """Slugs named in the text (name, alias or town), best first; several means ambiguous."""
+        if text in self.repo.slugs():
+            return (text,)
+        return tuple(match.slug for match in queries.authority_from_text(self.repo, text))
+
+    def safe_answer(self, slug: str | None, text: str = "", reason: str = UNAVAILABLE) -> str:
+        """The answer when the full guidance cannot be given. Uses the cached knowledge base, or
+        the bundled files if the database is down; if both fail, 999 and the safeguarding lead."""
+        authority = None
+        if slug:
+            try:
+                authority = self.authority(slug)
+            except KnowledgeBaseUnavailable:
+                authority = _bundled(slug)
+        return safe_answer(authority, self.now(), bool(danger_signals(text)), reason)
+
+
+def _bundled(slug: str) -> m.Authority | None:
+    try:
+        return next((a for a in loader.load_all() if a.slug == slug), None)
+    except Exception as exc:  # even the files are unreadable: the caller still names 999 and the DSL
+        logger.error("bundled knowledge base unreadable: %s", exc)
+        return None
+
+
+_shared: KnowledgeBase | None = None
+
+
+def gateway() -> KnowledgeBase:
+    """The process-wide gateway, created on first use. Tests install their own with `use`."""
+    global _shared
+    if _shared is None:
+        _shared = KnowledgeBase()
+    return _shared
+
+
+def use(kb: KnowledgeBase | None) -> None:
+    global _shared
+    _shared = kb

@@ -1,0 +1,61 @@
+"""Safety replies: 999 first, why there is no anonymous answer, and the fallback that is never silent."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+
+from actions.base import KnowledgeBaseAction, latest_text
+from actions.recommendation import MAX_WORRY
+from threshold_kb import answers
+from threshold_kb.matching.danger import danger_signals
+from threshold_kb.matching.language import looks_english
+from threshold_kb.replies import DANGER_FIRST, danger_first
+
+NOT_ENGLISH = "I can only read English at the moment. "
+NOT_UNDERSTOOD = (
+    "I'm not sure I understood. If you are worried about a child, describe what you saw or heard in your own "
+    "words; or ask about consent, contacts, escalation or levels of need."
+)
+
+
+class ActionWarnDanger(KnowledgeBaseAction):
+    """The first reply to a message suggesting a child is in danger now: call 999."""
+
+    def name(self) -> str:
+        return "action_warn_danger"
+
+    def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
+        text = latest_text(tracker)[:MAX_WORRY]
+        signals = danger_signals(text)
+        dispatcher.utter_message(text=danger_first(signals) if signals else DANGER_FIRST)
+        previous = tracker.get_slot("worry")
+        events: list[EventType] = [SlotSet("worry", f"{previous}. {text}" if previous else text)]
+        named = kb.find_authorities(text)
+        if len(named) == 1:
+            events.append(SlotSet("authority", named[0]))
+        return events
+
+
+class ActionExplainNamedRoute(KnowledgeBaseAction):
+    """An anonymous or "What If" request: why not, and the named route instead."""
+
+    def name(self) -> str:
+        return "action_explain_named_route"
+
+    def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
+        dispatcher.utter_message(text=answers.what_if(kb.authority(tracker.get_slot("authority")), kb.now()))
+        return []
+
+
+class ActionDefaultFallback(KnowledgeBaseAction):
+    """Low confidence: say so, say what I can do, and name the safe next step. Never a guessed level."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
+        said = latest_text(tracker)
+        reason = NOT_UNDERSTOOD if looks_english(said) else NOT_ENGLISH + NOT_UNDERSTOOD
+        context = f"{tracker.get_slot('worry') or ''} {said}"
+        dispatcher.utter_message(text=kb.safe_answer(tracker.get_slot("authority"), context, reason=reason))
+        return [UserUtteranceReverted()]

@@ -1,0 +1,71 @@
+"""Two Rasa NLU components over threshold_kb's pure checks, placed after the intent classifier.
+
+EnglishOnly: a message in another language becomes `nlu_fallback`, so it gets the clear "I only
+read English" answer instead of a guessed intent.
+
+DangerFirst: danger words override any intent. Before any intent: threshold_kb's danger check.
+
+Placed after the intent classifier, it overrides the intent with `report_danger` whenever the
+words suggest a child may be in danger right now, so the 999 rule fires whatever DIET thought.
+The patterns are data in threshold_kb (matching/danger.yml), tested there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from threshold_kb.matching.danger import danger_signals
+from threshold_kb.matching.language import looks_english
+
+DANGER_INTENT = "report_danger"
+FALLBACK_INTENT = "nlu_fallback"
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _override(message: Message, intent: str) -> None:
+    top = {"name": intent, "confidence": 1.0}
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top], add_to_output=True)  # nothing close: no ambiguity fallback
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class EnglishOnly(GraphComponent):
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> EnglishOnly:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if not text.startswith("/") and not looks_english(_TAG.sub(" ", text)):
+                _override(message, FALLBACK_INTENT)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class DangerFirst(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DangerFirst:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/") or not danger_signals(text):
+                continue
+            _override(message, DANGER_INTENT)
+        return messages

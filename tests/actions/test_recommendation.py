@@ -1,0 +1,88 @@
+import json
+
+import jsonschema
+import pytest
+
+from actions.recommendation import ActionRecommendNextStep, ActionRecordWorry
+from tests.actions.conftest import (
+    SLUGS,
+    contact_details,
+    payloads,
+    published,
+    slot_events,
+    texts,
+    tracker,
+)
+from threshold_kb import config
+
+SCHEMA = json.loads((config.PROJECT_ROOT / "docs" / "recommendation.schema.json").read_text())
+BRUISED_BABY = "HV here, 4 month old, 2 bruises on cheek, mum no idea how"
+
+
+async def test_recording_a_worry_keeps_the_text_and_notes_a_named_town(kb, dispatcher, domain):
+    events = await ActionRecordWorry().run(dispatcher, tracker("worried about a boy at our Hanley school"), domain)
+    slots = slot_events(events)
+    assert slots["worry"] == "worried about a boy at our Hanley school"
+    assert slots["authority"] == "stoke_on_trent"
+    assert texts(dispatcher)  # never silent
+
+
+async def test_more_detail_is_added_to_the_worry_in_progress(kb, dispatcher, domain):
+    t = tracker("and mum has a new partner", slots={"worry": "bruise on his cheek"})
+    slots = slot_events(await ActionRecordWorry().run(dispatcher, t, domain))
+    assert slots["worry"] == "bruise on his cheek. and mum has a new partner"
+
+
+async def test_a_worry_after_a_recommendation_starts_fresh_signs_of_safety_answers(kb, dispatcher, domain):
+    t = tracker("another child now", slots={"worry": "x", "recommended": True, "sos_scale": "4"})
+    slots = slot_events(await ActionRecordWorry().run(dispatcher, t, domain))
+    assert slots["sos_scale"] is None and slots["recommended"] is False
+
+
+async def test_a_huge_worry_is_cut_and_the_practitioner_told(kb, dispatcher, domain):
+    slots = slot_events(await ActionRecordWorry().run(dispatcher, tracker("bruise " * 5000), domain))
+    assert len(slots["worry"]) == 5000
+    assert "first 5000 characters" in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+async def test_recommendation_sends_text_and_a_payload_that_matches_the_schema(
+    slug, kb, dispatcher, domain, authorities
+):
+    t = tracker("", slots={"authority": slug, "worry": BRUISED_BABY, "sos_scale": "3", "sos_working_well": "skipped"})
+    events = await ActionRecommendNextStep().run(dispatcher, t, domain)
+    assert slot_events(events) == {"recommended": True}
+    [payload] = payloads(dispatcher)
+    jsonschema.validate(payload, SCHEMA)
+    assert payload["authority"]["slug"] == slug
+    assert payload["signs_of_safety"] == {"worried": None, "working_well": None, "needs_to_happen": None, "scale": 3}
+    level = payload["level"]
+    assert level is None or level["statutory"], "a bruised 4-month-old is never placed below the statutory level"
+    text = "\n".join(texts(dispatcher))
+    own = [a for a in authorities if a.slug == slug]
+    assert contact_details(text) <= published(own), "every contact said is one this authority publishes"
+    assert "designated safeguarding lead" in text.lower()
+
+
+async def test_without_an_authority_the_safe_step_comes_with_the_authority_buttons(kb, dispatcher, domain):
+    events = await ActionRecommendNextStep().run(dispatcher, tracker("", slots={"worry": "dad hits him"}), domain)
+    assert events == []
+    assert "designated safeguarding lead" in texts(dispatcher)[0]
+    assert len(dispatcher.messages[-1]["buttons"]) == 5
+    assert not payloads(dispatcher), "no level is suggested without the authority's document"
+
+
+async def test_knowledge_base_down_gives_the_safe_answer_with_the_published_front_door(broken_kb, dispatcher, domain):
+    t = tracker("", slots={"authority": "stoke_on_trent", "worry": "bruises on a baby"})
+    await ActionRecommendNextStep().run(dispatcher, t, domain)
+    [text] = texts(dispatcher)
+    assert "unavailable" in text or "can't reach" in text
+    assert "999" in text and "designated safeguarding lead" in text
+    assert "01782 235100" in text  # Stoke's front door, from the bundled knowledge-base file
+    assert not payloads(dispatcher)
+
+
+async def test_knowledge_base_down_and_danger_words_put_999_first(broken_kb, dispatcher, domain):
+    t = tracker("", slots={"authority": "peterborough", "worry": "dad is hitting mum right now"})
+    await ActionRecommendNextStep().run(dispatcher, t, domain)
+    assert texts(dispatcher)[0].startswith("If a child may be in danger right now, call 999")

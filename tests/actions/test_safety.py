@@ -1,0 +1,50 @@
+from rasa_sdk.events import UserUtteranceReverted
+
+from actions.safety import ActionDefaultFallback, ActionExplainNamedRoute, ActionWarnDanger
+from tests.actions.conftest import slot_events, texts, tracker
+
+
+async def test_danger_gets_999_first_and_the_words_that_raised_it(kb, dispatcher, domain):
+    t = tracker("dad is hitting mum right now in Hanley", "report_danger")
+    events = await ActionWarnDanger().run(dispatcher, t, domain)
+    first = texts(dispatcher)[0]
+    assert first.startswith("Call 999 (police or ambulance)")
+    assert "hitting mum right now" in first
+    assert slot_events(events) == {"worry": "dad is hitting mum right now in Hanley", "authority": "stoke_on_trent"}
+
+
+async def test_danger_with_the_knowledge_base_down_still_says_999_first(broken_kb, dispatcher, domain):
+    await ActionWarnDanger().run(dispatcher, tracker("she has taken an overdose", "report_danger"), domain)
+    assert texts(dispatcher)[0].startswith("Call 999")
+
+
+async def test_a_what_if_request_in_peterborough_names_the_recorded_consultation(kb, dispatcher, domain):
+    t = tracker(
+        "can I ask hypothetically without naming the child?", "ask_what_if", slots={"authority": "peterborough"}
+    )
+    await ActionExplainNamedRoute().run(dispatcher, t, domain)
+    text = texts(dispatcher)[0]
+    assert "named, recorded route" in text
+    assert "designated safeguarding lead" in text
+    assert "01733 864170" in text and "date of birth" in text  # what the consultation will ask for
+
+
+async def test_a_what_if_request_without_an_authority_still_names_the_lead(kb, dispatcher, domain):
+    await ActionExplainNamedRoute().run(dispatcher, tracker("is this anonymous?", "ask_what_if"), domain)
+    assert "designated safeguarding lead" in texts(dispatcher)[0]
+
+
+async def test_fallback_is_never_silent_and_names_the_front_door(kb, dispatcher, domain):
+    t = tracker("asdkjh qwe", "nlu_fallback", slots={"authority": "northamptonshire"})
+    events = await ActionDefaultFallback().run(dispatcher, t, domain)
+    text = texts(dispatcher)[0]
+    assert "not sure I understood" in text and "designated safeguarding lead" in text
+    assert "0300 126" in text
+    assert events == [UserUtteranceReverted()]
+
+
+async def test_another_language_is_told_the_assistant_reads_english(kb, dispatcher, domain):
+    await ActionDefaultFallback().run(
+        dispatcher, tracker("¿Dónde puedo denunciar un abuso infantil?", "nlu_fallback"), domain
+    )
+    assert "only read English" in texts(dispatcher)[0]

@@ -1,0 +1,236 @@
+"""Answers to the questions practitioners ask at any time: consent, escalation, contacts, levels,
+the Children Act sections, one indicator across authorities, special routes, and why there is no
+anonymous "What If" answer. Each quotes its source; none invents a contact.
+
+The question's own words pick the topic within it (out-of-hours or not, which level, which
+section); the knowledge base gives everything said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from threshold_kb import model as m
+from threshold_kb import queries
+from threshold_kb.recommend import EMERGENCY_NUMBER
+from threshold_kb.replies import DSL_ROUTE, contact_line
+from threshold_kb.store.repository import Repository
+
+MAX_QUOTES = 3
+
+
+def _has(text: str, *words: str) -> bool:
+    lowered = f" {text.lower()} "
+    return any(re.search(rf"\b{re.escape(w)}", lowered) for w in words)
+
+
+def _quote(text: str, cite: m.Citation) -> str:
+    return f'- "{text}" ({cite})'
+
+
+def _contacts_by_id(authority: m.Authority, ids: Iterable[str | None]) -> list[m.Contact]:
+    wanted = [i for i in ids if i]
+    return [c for c in authority.contacts if c.id in wanted]
+
+
+# -- consent -------------------------------------------------------------------------------------
+def consent(authority: m.Authority, question: str) -> str:
+    if _has(question, "early help", "eha", "early-help"):
+        scopes = ("early_help",)
+    elif _has(question, "share", "sharing", "information", "tell the school", "pass on"):
+        scopes = ("information_sharing",)
+    elif _has(question, "assessment"):
+        scopes = ("assessment", "early_help")
+    else:
+        scopes = ("referral", "information_sharing")
+    rules = [r for scope in scopes for r in queries.consent_of(authority, scope)] or list(authority.consent)
+    if not rules:
+        return f"{authority.name}'s document says nothing about consent that I hold. Ask {DSL_ROUTE}."
+    lines = [f"Consent in {authority.name}'s document:"]
+    lines += [_quote(r.quote, r.cite) for r in rules[:MAX_QUOTES]]
+    exemptions = sorted({e for r in rules for e in r.exemptions})
+    if exemptions:
+        lines.append("Exceptions the document states: " + "; ".join(f'"{e}"' for e in exemptions[:3]) + ".")
+    lines.append(
+        "If seeking consent could put the child at greater risk, do not delay: speak to "
+        f"{DSL_ROUTE}, and call {EMERGENCY_NUMBER} if the child is in danger now. Record what you decided and why."
+    )
+    return "\n".join(lines)
+
+
+# -- escalation / professional disagreement ---------------------------------------------------------
+def escalation(authority: m.Authority) -> str:
+    steps = sorted(authority.escalation, key=lambda s: s.step)
+    if not steps:
+        return (
+            f"{authority.name}'s document gives no escalation procedure that I hold. Raise it with {DSL_ROUTE}; "
+            f"if a child may be at risk of significant harm, refer again to the front door and record the disagreement."
+        )
+    lines = [f"Resolving a professional disagreement in {authority.name} (the document's steps, in order):"]
+    for step in steps[:5]:
+        lines.append(f'{step.step}. "{step.quote}" ({step.cite})')
+        lines += [f"   Contact: {contact_line(c)} ({c.cite})" for c in _contacts_by_id(authority, [step.contact])]
+    lines.append("While you escalate, keep the child's safety first: if the risk grows, refer again and record why.")
+    return "\n".join(lines)
+
+
+# -- contacts --------------------------------------------------------------------------------------
+_OUT_OF_HOURS_WORDS = ("out of hours", "out-of-hours", "ooh", "evening", "night", "weekend", "edt", "emergency duty")
+
+
+def contacts(authority: m.Authority, now: datetime, question: str) -> str:
+    if _has(question, "early help"):
+        roles: tuple[str, ...] = ("early_help",)
+        what = "early help"
+    elif _has(question, *_OUT_OF_HOURS_WORDS):
+        roles = ("out_of_hours", "front_door")
+        what = "out of hours"
+    else:
+        roles = queries.FRONT_DOOR_ROLES + ("advice",)
+        what = "the front door"
+    answer = queries.contacts_of(authority, now, roles=roles)
+    if not answer.contacts:
+        answer = queries.contacts_of(authority, now, roles=queries.FRONT_DOOR_ROLES)
+    lines = [f"{authority.name}, {what} (checked for {now.strftime('%a %d %b %H:%M')}, Europe/London):"]
+    for item in answer.contacts:
+        status = {queries.OPEN: "open now", queries.CLOSED: "closed now", queries.UNKNOWN: "hours not published"}
+        lines.append(f"- {contact_line(item.contact)} [{status[item.status]}] ({item.contact.cite})")
+    if not any(item.contact.phones for item in answer.contacts):
+        lines.append("The document publishes no phone number for these; it gives the routes above.")
+    lines.append(f"If a child is in danger right now, call {EMERGENCY_NUMBER}.")
+    return "\n".join(lines)
+
+
+# -- levels ----------------------------------------------------------------------------------------
+def levels(authority: m.Authority, question: str) -> str:
+    ordered = sorted(authority.levels, key=lambda lv: lv.number)
+    asked = re.search(r"\blevel\s*(\d)\b", question.lower())
+    chosen = [lv for lv in ordered if asked and lv.number == int(asked.group(1))]
+    if not chosen and _has(question, "statutory", "social care", "threshold for", "significant harm"):
+        chosen = [lv for lv in ordered if lv.statutory]
+    if chosen:
+        level = chosen[0]
+        lines = [f"{authority.name}, {level.label}:", _quote(level.definition, level.cite)]
+        if level.services:
+            lines.append("Services named: " + "; ".join(level.services[:6]) + ".")
+        if level.response:
+            lines.append(f"Response: {level.response}")
+        return "\n".join(lines)
+    lines = [f"{authority.name}'s levels of need ({authority.document.title}):"]
+    for level in ordered:
+        first = level.definition.split(". ")[0].rstrip(".")
+        lines.append(f'- {level.label}{" (statutory)" if level.statutory else ""}: "{first}." ({level.cite})')
+    lines.append('Ask about one level ("what is level 3?") for its full definition and services.')
+    return "\n".join(lines)
+
+
+# -- Children Act sections ------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _legal() -> dict:
+    return yaml.safe_load(Path(__file__).with_name("data").joinpath("legal_sections.yml").read_text("utf-8"))
+
+
+def legal_section(authority: m.Authority | None, question: str) -> str:
+    data = _legal()
+    lowered = question.lower()
+    wanted = [
+        number
+        for number, entry in data["sections"].items()
+        if re.search(rf"\b(s|section|sec)\.?\s*{number}\b", lowered) or any(a in lowered for a in entry["aliases"])
+    ] or list(data["sections"])
+    lines = []
+    for number in wanted:
+        entry = data["sections"][number]
+        lines.append(f"{entry['title']} ({data['source']}, section {number}): {' '.join(entry['meaning'].split())}")
+        if authority is not None:
+            lines += [_quote(text, cite) for text, cite in _uses(authority, number)[:1]]
+    return "\n".join(lines)
+
+
+def _uses(authority: m.Authority, number: str) -> list[tuple[str, m.Citation]]:
+    """Where the authority's own document uses the section."""
+    pattern = re.compile(rf"\b(s|section)\s*{number}\b", re.IGNORECASE)
+    found = [(p.quote, p.cite) for p in authority.procedures if pattern.search(p.quote)]
+    found += [(lv.definition, lv.cite) for lv in authority.levels if pattern.search(lv.definition)]
+    found += [(i.text, i.cite) for i in authority.indicators if f"s{number}" in i.markers]
+    return found
+
+
+# -- one indicator across authorities ------------------------------------------------------------
+_COMPARE_FRAME = re.compile(
+    r"(?i)\b(how|what|do|does|is|are|the|authorities|authority|councils?|areas?|all five|five|each|other|"
+    r"compare[sd]?|comparison|differ(s|ence|ent)?|treat(ed)?|place[sd]?|rate[sd]?|same|across|between|on|about|"
+    r"for|with|in|level)\b"
+)
+
+
+def compare(repo: Repository, question: str) -> str:
+    topic = " ".join(_COMPARE_FRAME.sub(" ", question).split()).strip(" ?.")
+    rows = queries.compare_indicator(repo, topic or question, minimum_overlap=0.4)
+    lines = [f'How the five documents place "{topic or question}":']
+    for row in rows:
+        if row.indicator is None:
+            lines.append(f"- {row.authority_name}: no indicator close enough in its document.")
+        else:
+            lines.append(f'- {row.authority_name}: {row.level.label}, "{row.indicator.text}" ({row.indicator.cite})')
+    lines.append("Levels are each authority's own scheme: the same number can mean different things.")
+    return "\n".join(lines)
+
+
+# -- special routes ---------------------------------------------------------------------------------
+_ROUTE_WORDS = {
+    "lado": ("lado", "allegation", "designated officer", "against a member of staff", "against staff", "colleague"),
+    "cerar": ("cerar", "exploitation", "county lines", "cse", "cce", "missing from home"),
+    "prevent": ("prevent", "radicalis", "extremis", "terroris"),
+    "private_fostering": ("private fostering", "privately fostered"),
+}
+
+
+def special_route(authority: m.Authority, now: datetime, question: str) -> str:
+    kind = next((k for k, words in _ROUTE_WORDS.items() if _has(question, *words)), None)
+    routes = [r for r in authority.special_routes if kind is None or r.kind == kind]
+    role_contacts = [c for c in authority.contacts if kind and c.role == kind]
+    if not routes and not role_contacts:
+        label = kind.replace("_", " ").upper() if kind in ("lado", "cerar") else (kind or "special").replace("_", " ")
+        door = queries.contacts_of(authority, now, roles=queries.FRONT_DOOR_ROLES)
+        lines = [f"{authority.name}'s document gives no {label} route that I hold. What it does give, its front door:"]
+        lines += [f"- {contact_line(c.contact)} ({c.contact.cite})" for c in door.contacts]
+        lines.append(f"Talk to {DSL_ROUTE} as well.")
+        return "\n".join(lines)
+    lines = []
+    for route in routes[:MAX_QUOTES]:
+        lines.append(f'{route.name}: "{route.quote}" ({route.cite})')
+        named = _contacts_by_id(authority, route.contacts)
+        lines += [f"   Contact: {contact_line(c, note=True)} ({c.cite})" for c in named]
+    shown = {cid for r in routes for cid in r.contacts}
+    lines += [f"Contact: {contact_line(c)} ({c.cite})" for c in role_contacts if c.id not in shown]
+    return "\n".join(lines)
+
+
+# -- anonymous / "What If" requests -----------------------------------------------------------------
+WHAT_IF_WHY = (
+    "I cannot give an anonymous or hypothetical answer, and I always point you to a named, recorded route. "
+    'Serious case reviews found that nameless "What If" consultations let concerns about the same child '
+    "from different people go unconnected; that is why Peterborough withdrew its What If line."
+)
+
+
+def what_if(authority: m.Authority | None, now: datetime) -> str:
+    lines = [WHAT_IF_WHY, f"Talk it through with {DSL_ROUTE}: they can consult with the child's details, on record."]
+    if authority is None:
+        lines.append("Tell me your authority and I will name its consultation route.")
+        return "\n".join(lines)
+    quotes = [p for p in authority.procedures if re.search(r"what.?if", p.quote, re.IGNORECASE)]
+    lines += [_quote(p.quote, p.cite) for p in quotes[:1]]
+    advice = queries.contacts_of(authority, now, roles=("advice",))
+    for item in advice.contacts[:2]:
+        lines.append(f"- {contact_line(item.contact, note=True)} ({item.contact.cite})")
+        if item.contact.asks_for:
+            lines.append(f"   They will ask for: {'; '.join(item.contact.asks_for)}")
+    return "\n".join(lines)

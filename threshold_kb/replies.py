@@ -1,0 +1,135 @@
+"""What the assistant says, as plain text: the recommendation, the danger-first line and the safe
+answer used whenever something is unsure or unavailable. Channels that can draw a card use the
+JSON payload instead; the text carries the same facts for channels that cannot.
+
+Pure functions of the knowledge base and an explicit `now`: every contact here comes from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from threshold_kb import model as m
+from threshold_kb import queries
+from threshold_kb.matching.danger import DangerSignal
+from threshold_kb.recommend import EMERGENCY_NUMBER, WHAT_TO_RECORD, NextStep, Recommendation
+
+DANGER_FIRST = (
+    f"If a child may be in danger right now, call {EMERGENCY_NUMBER} (police or ambulance) before anything else."
+)
+DSL_ROUTE = "your designated safeguarding lead (or your line manager) today"
+UNKNOWN_AUTHORITY_DOOR = "your local authority's children's social care front door (MASH or equivalent)"
+
+
+@dataclass(frozen=True)
+class SignsOfSafetyAnswers:
+    """The practitioner's answers; None means skipped or not asked."""
+
+    worried: str | None = None
+    working_well: str | None = None
+    needs_to_happen: str | None = None
+    scale: int | None = None
+
+    def as_payload(self) -> dict:
+        return {
+            "worried": self.worried,
+            "working_well": self.working_well,
+            "needs_to_happen": self.needs_to_happen,
+            "scale": self.scale,
+        }
+
+
+def danger_first(signals: Sequence[DangerSignal]) -> str:
+    heard = "; ".join(f'"{s.phrase}"' for s in signals[:2])
+    return (
+        f"Call {EMERGENCY_NUMBER} (police or ambulance) now if the child is in danger: you said {heard}. "
+        "Stay with the child if you safely can. When the child is safe, I will give you the next step."
+    )
+
+
+def contact_line(step: NextStep | m.Contact, status: str | None = None, note: bool = False) -> str:
+    """A named contact with only the details its document publishes, and what it does not.
+
+    Notes are long reviewer-facing text: the card shows them; chat lines add them only on request."""
+    parts = [step.name]
+    details = [*step.phones, *step.emails, *step.web]
+    if details:
+        parts.append(": " + ", ".join(details))
+    else:
+        parts.append(": the document publishes no phone number or email for it")
+    status = status or getattr(step, "status", None)
+    if status == queries.OPEN:
+        parts.append(" (open now)")
+    elif status == queries.UNKNOWN:
+        parts.append(" (hours not published)")
+    if step.hours:
+        parts.append(f"; hours: {' '.join(step.hours.split())}")
+    if note and step.note:
+        parts.append(f". {step.note}")
+    return "".join(parts)
+
+
+def _period(period: str) -> str:
+    return {"in_hours": "in office hours", "out_of_hours": "out of hours"}.get(period, "hours not published")
+
+
+def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = None) -> str:
+    a = rec.assessment
+    lines: list[str] = []
+    if a.immediate_danger:
+        lines.append(DANGER_FIRST)
+    if a.level is not None:
+        lines.append(f"{a.authority.name}: this looks like {a.level.label} ({a.level.cite}).")
+    else:
+        lines.append(f"{a.authority.name}: I cannot place this worry at a level with confidence, so I will not guess.")
+    lines.append(f"Why: {rec.why}")
+    if a.matches:
+        lines.append("Matched indicators, in the document's words:")
+        for match in a.matches[:3]:
+            lines.append(f'- "{match.indicator.text}" ({match.indicator.cite})')
+    if sos and sos.scale is not None and sos.scale <= 3 and not (a.level and a.level.statutory):
+        lines.append(
+            f"You rated the situation {sos.scale}/10. If you think the child may be at risk of significant harm, "
+            "contact the front door below whatever the suggested level."
+        )
+    lines.append(f"Next steps ({_period(rec.period)}, {rec.moment.strftime('%a %d %b %H:%M')}):")
+    for number, step in enumerate(rec.next_steps, 1):
+        lines.append(f"{number}. {contact_line(step)}")
+        if step.asks_for:
+            lines.append(f"   They will ask for: {'; '.join(step.asks_for)}")
+    if rec.missing_numbers:
+        lines.append(f"{a.authority.name}'s document publishes no phone number for these routes; use what it gives.")
+    if rec.written_followup:
+        fu = rec.written_followup
+        lines.append(f'Written follow-up: within {fu.written_followup_hours} hours. "{fu.quote}" ({fu.cite})')
+    for rule in rec.consent[:1]:
+        lines.append(f'Consent: "{rule.quote}" ({rule.cite})')
+    lines.append("Record: " + " ".join(_record(rec, sos)))
+    return "\n".join(lines)
+
+
+def _record(rec: Recommendation, sos: SignsOfSafetyAnswers | None) -> list[str]:
+    notes = list(WHAT_TO_RECORD)
+    if sos and any(v is not None for v in (sos.worried, sos.working_well, sos.needs_to_happen, sos.scale)):
+        notes.append("Your Signs of Safety answers (worries, what is working well, what needs to happen, scale).")
+    return notes
+
+
+def safe_answer(authority: m.Authority | None, now: datetime, danger: bool, reason: str) -> str:
+    """What to do when the assistant cannot give its full guidance: never silence, never a level."""
+    lines = [reason] if reason else []
+    if danger:
+        lines.insert(0, DANGER_FIRST)
+    else:
+        lines.append(f"If a child may be in danger right now, call {EMERGENCY_NUMBER}.")
+    lines.append(f"Otherwise talk to {DSL_ROUTE}.")
+    if authority is None:
+        lines.append(f"If you think a child may be at risk of harm, contact {UNKNOWN_AUTHORITY_DOOR}.")
+        return "\n".join(lines)
+    door = queries.contacts_of(authority, now, roles=queries.FRONT_DOOR_ROLES)
+    reachable = [c for c in door.contacts if c.status != queries.CLOSED] or list(door.contacts)
+    lines.append(f"If you think the child may be at risk of harm, {authority.name}'s front door:")
+    lines.extend(f"- {contact_line(c.contact, c.status)} ({c.contact.cite})" for c in reachable)
+    return "\n".join(lines)
