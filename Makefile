@@ -7,7 +7,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup kb run test lint validate test-unit test-integration postgres clean
+.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e eval postgres clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -18,10 +18,13 @@ setup: ## create .venv (Python 3.10) and install the pinned requirements
 kb: setup ## validate the knowledge base and build the database (SQLite unless THRESHOLD_KB_DATABASE_URL)
 	@$(PY) -m threshold_kb build
 
-run: kb ## set up, build the knowledge base and print its summary
-	@echo "Knowledge base ready. Try: $(PY) -m threshold_kb dump | head"
+train: setup ## train the Rasa model, only if config, domain or data changed
+	@bash scripts/train.sh >/dev/null
 
-test: setup lint validate test-unit test-integration ## everything CI runs, in order
+run: kb train ## set up, build the KB, train if needed, start the action server and Rasa (REST + HTTP API)
+	@bash scripts/run.sh
+
+test: setup lint validate test-unit test-integration test-actions test-stories test-e2e ## everything CI runs, in order
 
 lint: setup ## static checks
 	@$(VENV)/bin/ruff check threshold_kb tests actions bot
@@ -36,6 +39,21 @@ test-unit: setup ## the pure domain core, in memory
 test-integration: setup ## SQLite and a real PostgreSQL server, provenance, CLIs
 	@url=$$(bash scripts/postgres.sh | tail -n 1) && \
 	  THRESHOLD_KB_TEST_POSTGRES_URL=$$url $(PY) -m pytest -q tests/integration
+
+test-actions: setup ## every custom action, with SDK objects and the real domain
+	@$(PY) -m pytest -q tests/actions
+
+test-stories: train ## Rasa end-to-end test stories (five authorities), failing on any prediction error
+	@$(VENV)/bin/rasa test core --stories tests/stories --model models/thresholds.tar.gz \
+	  --fail-on-prediction-errors --e2e --out build/results/stories --no-plot --quiet
+
+test-e2e: kb train ## the running servers over REST: consultations, danger, restart, action server down
+	@$(PY) -m pytest -q -m e2e tests/e2e
+
+eval: setup ## NLU cross-validation (5 folds); writes build/results/nlu/ and its intent report summary
+	@$(VENV)/bin/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
+	  --out build/results/nlu --no-plot --quiet
+	@$(PY) scripts/intent_summary.py build/results/nlu/intent_report.json | tee build/results/nlu/intent_summary.md
 
 postgres: ## install and start the throwaway PostgreSQL used by the tests
 	@bash scripts/postgres.sh

@@ -55,10 +55,12 @@ def contact_line(step: NextStep | m.Contact, status: str | None = None, note: bo
     Notes are long reviewer-facing text: the card shows them; chat lines add them only on request."""
     parts = [step.name]
     details = [*step.phones, *step.emails, *step.web]
-    if details:
-        parts.append(": " + ", ".join(details))
-    else:
+    if not details:
         parts.append(": the document publishes no phone number or email for it")
+    elif not step.phones:
+        parts.append(": " + ", ".join(details) + " (the document publishes no phone number for it)")
+    else:
+        parts.append(": " + ", ".join(details))
     status = status or getattr(step, "status", None)
     if status == queries.OPEN:
         parts.append(" (open now)")

@@ -13,18 +13,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb as kb_module
 from actions.kb import KnowledgeBase
-from threshold_kb import config, loader
+from threshold_kb import config
 from threshold_kb.clock import LONDON
 from threshold_kb.store.repository import InMemoryRepository
 
 TUESDAY_MORNING = datetime(2026, 11, 24, 10, 30, tzinfo=LONDON)
 SATURDAY_NIGHT = datetime(2026, 11, 28, 23, 0, tzinfo=LONDON)
 SLUGS = ("bedford_borough", "cumbria", "northamptonshire", "peterborough", "stoke_on_trent")
-
-
-@pytest.fixture(scope="session")
-def authorities():
-    return loader.load_all()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,106 @@
+"""The running assistant over its REST channel: one consultation per authority (each saved as a
+transcript under build/transcripts/), danger first, a conversation that survives a restart of the
+Rasa server, and the action server stopped mid-conversation. Runs last in this order on purpose:
+the fault test stops the action server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.actions.conftest import contact_details, published
+from threshold_kb import loader
+from threshold_kb.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.e2e
+AUTHORITIES = {a.slug: a for a in loader.load_all()}
+TRANSCRIPTS = PROJECT_ROOT / "build" / "transcripts"
+
+CONSULTATIONS = {
+    "bedford_borough": ("Bedford", "attendance has dropped and he is often late, mum seems to be struggling"),
+    "cumbria": ("we are in Kendal", "14 year old keeps going missing overnight and comes back with new phones"),
+    "northamptonshire": ("I'm based in Kettering", "HV here, 4 month old, 2 bruises on cheek, mum no idea how"),
+    "peterborough": ("Peterborough", "15 year old girl with a much older boyfriend who buys her gifts"),
+    "stoke_on_trent": (
+        "Stoke",
+        "Year 4 boy, bruise on his cheek again, says he fell, mum didn't turn up to parents evening",
+    ),
+}
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def record(lines: list[str], said: str, replies: list[dict]) -> None:
+    lines.append(f"**Practitioner:** {said}\n")
+    for reply in replies:
+        if reply.get("text"):
+            lines.append("**Assistant:** " + reply["text"].replace("\n", "  \n") + "\n")
+        if reply.get("buttons"):
+            lines.append("_buttons: " + ", ".join(b["title"] for b in reply["buttons"]) + "_\n")
+        if isinstance(reply.get("custom"), dict):
+            card = reply["custom"]
+            level = (card.get("level") or {}).get("label", "not classified")
+            steps = "; ".join(s["name"] for s in card["next_steps"])
+            lines.append(f"_card payload: {card['authority']['name']}, {level}; next steps: {steps}_\n")
+
+
+@pytest.mark.parametrize("slug", sorted(CONSULTATIONS))
+def test_a_consultation_ends_in_a_named_next_step_with_only_published_contacts(stack, slug):
+    typed, worry = CONSULTATIONS[slug]
+    sender, lines = f"e2e-{slug}", [f"# {AUTHORITIES[slug].name}: a consultation over the REST channel\n"]
+    turns = [worry, typed, "just tell me"]
+    replies = []
+    for said in turns:
+        replies = stack.say(sender, said)
+        assert replies, f"silence after {said!r}"
+        record(lines, said, replies)
+    cards = [r["custom"] for r in replies if isinstance(r.get("custom"), dict)]
+    assert len(cards) == 1, f"expected the recommendation card, got {replies}"
+    card = cards[0]
+    assert card["authority"]["slug"] == slug
+    assert card["next_steps"] and card["next_steps"][0]["name"]
+    assert card["level"] is None or card["level"]["name"]
+    assert contact_details(texts(replies)) <= published([AUTHORITIES[slug]])
+    TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
+    (TRANSCRIPTS / f"{slug}.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_danger_words_get_999_as_the_first_reply(stack):
+    replies = stack.say("e2e-danger", "dad is hitting mum right now and the kids are there")
+    assert replies[0]["text"].startswith("Call 999 (police or ambulance)")
+    replies = stack.say("e2e-danger", "Peterborough")
+    assert any(isinstance(r.get("custom"), dict) for r in replies), "the named next step follows the authority"
+
+
+def test_a_question_is_answered_with_its_citation(stack):
+    replies = stack.say("e2e-question", "do I need mum's consent?")
+    assert replies[-1].get("buttons")
+    replies = stack.say("e2e-question", "Stoke")
+    assert "Multi Agency Threshold Guidance to the Levels of Need" in texts(replies)
+
+
+def test_a_conversation_resumes_after_the_rasa_server_restarts(stack):
+    sender = "e2e-restart"
+    stack.say(sender, "I'm worried about a girl in my class, she's lost a lot of weight and seems withdrawn")
+    asked = stack.say(sender, "Cumbria")
+    assert "working well" in texts(asked).lower() or "worried about" in texts(asked).lower()
+    stack.stop("rasa")
+    stack.start_rasa()
+    replies = stack.say(sender, "just tell me")
+    assert any(isinstance(r.get("custom"), dict) for r in replies), "the stored conversation went on to the answer"
+
+
+def test_with_the_action_server_stopped_the_practitioner_still_gets_the_safe_answer(stack):
+    sender = "e2e-fault"
+    stack.say(sender, "Year 4 boy, bruise on his cheek again, says he fell")
+    stack.say(sender, "Stoke")
+    stack.stop("actions")
+    replies = stack.say(sender, "his nan is supportive")
+    text = texts(replies)
+    assert "unavailable" in text
+    assert "designated safeguarding lead" in text and "999" in text
+    assert "01782" in text, "Stoke-on-Trent's published front door, from the bundled knowledge base"
+    assert contact_details(text) <= published([AUTHORITIES["stoke_on_trent"]])
+    danger = stack.say(sender, "he says his stepdad will beat him tonight, he's scared to go home")
+    assert texts(danger).startswith("If a child may be in danger right now, call 999")

@@ -1,0 +1,99 @@
+"""What the assistant says: every contact published by that authority, every answer cited."""
+
+import re
+
+import pytest
+
+from threshold_kb import answers
+from threshold_kb.matching.engine import Engine
+from threshold_kb.recommend import recommend
+from threshold_kb.replies import DANGER_FIRST, SignsOfSafetyAnswers, recommendation_text, safe_answer
+
+SLUGS = ["bedford_borough", "cumbria", "northamptonshire", "peterborough", "stoke_on_trent"]
+PHONE = re.compile(r"(?<!\d)0\d{3,4} ?\d{3} ?\d{3,4}(?!\d)")
+
+
+def phones(text):
+    return set(PHONE.findall(text))
+
+
+def published_phones(authority):
+    return {p for c in authority.contacts for p in c.phones}
+
+
+@pytest.fixture(scope="module")
+def engine(authorities):
+    return Engine(authorities)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_recommendation_text_names_only_this_authoritys_numbers(slug, repo, engine, tuesday_morning):
+    rec = recommend(
+        engine.assess(slug, "child disclosed that her stepdad has been sexually abusing her"), tuesday_morning
+    )
+    text = recommendation_text(rec, SignsOfSafetyAnswers(scale=5))
+    assert phones(text) <= published_phones(repo.get(slug))
+    assert repo.get(slug).document.title in text, "the level and indicators are cited"
+    assert "Record:" in text
+
+
+def test_danger_puts_999_first_in_the_recommendation_text(engine, tuesday_morning):
+    rec = recommend(engine.assess("stoke_on_trent", "dad is hitting mum right now"), tuesday_morning)
+    assert recommendation_text(rec).startswith(DANGER_FIRST)
+
+
+def test_a_worried_scale_below_the_statutory_level_reminds_to_use_the_front_door(engine, tuesday_morning):
+    rec = recommend(engine.assess("northamptonshire", "family need some parenting support"), tuesday_morning)
+    assert not (rec.assessment.level and rec.assessment.level.statutory)
+    assert "whatever the suggested level" in recommendation_text(rec, SignsOfSafetyAnswers(scale=1))
+    assert "whatever the suggested level" not in recommendation_text(rec, SignsOfSafetyAnswers(scale=8))
+
+
+def test_the_safe_answer_without_an_authority_names_no_number(saturday_night):
+    text = safe_answer(None, saturday_night, danger=False, reason="Unsure.")
+    assert phones(text) == set() and "designated safeguarding lead" in text and "999" in text
+
+
+def test_the_safe_answer_gives_the_out_of_hours_line_at_night(repo, saturday_night):
+    text = safe_answer(repo.get("stoke_on_trent"), saturday_night, danger=False, reason="Unsure.")
+    assert "01782 234234" in text and "01782 235100" not in text
+
+
+def test_the_safe_answer_says_when_a_front_door_has_no_published_number(repo, tuesday_morning):
+    text = safe_answer(repo.get("cumbria"), tuesday_morning, danger=False, reason="Unsure.")
+    assert "publishes no phone number" in text and "cumbriasafeguardingchildren.co.uk" in text
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_consent_answers_quote_the_document(slug, repo):
+    text = answers.consent(repo.get(slug), "do I need mum's consent to refer?")
+    assert any(rule.quote in text for rule in repo.get(slug).consent)
+
+
+def test_out_of_hours_contacts_are_marked_by_the_clock(repo, saturday_night):
+    text = answers.contacts(repo.get("stoke_on_trent"), saturday_night, "out of hours number")
+    assert "01782 234234" in text and "[open now]" in text and "[closed now]" in text
+
+
+@pytest.mark.parametrize(
+    ("asked", "title"), [("what does s47 mean", "Section 47"), ("what is section 20?", "Section 20")]
+)
+def test_legal_sections_are_explained_and_cited_to_the_act(asked, title, repo):
+    text = answers.legal_section(repo.get("bedford_borough"), asked)
+    assert text.startswith(title) and "Children Act 1989" in text
+
+
+def test_a_missing_special_route_is_said_not_invented(repo, tuesday_morning):
+    text = answers.special_route(repo.get("stoke_on_trent"), tuesday_morning, "how do I contact the LADO?")
+    assert "gives no LADO route" in text
+    assert phones(text) <= published_phones(repo.get("stoke_on_trent"))
+
+
+def test_what_if_names_peterboroughs_recorded_consultation_and_what_it_needs(repo, tuesday_morning):
+    text = answers.what_if(repo.get("peterborough"), tuesday_morning)
+    assert "named, recorded route" in text and "01733 864170" in text and "date of birth" in text
+
+
+def test_comparing_reports_each_authority_in_its_own_scheme(repo):
+    text = answers.compare(repo, "how do authorities differ on a suspicious injury in a non-mobile baby?")
+    assert text.count("Level 4") >= 2 and "Peterborough" in text
