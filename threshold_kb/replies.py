@@ -53,6 +53,8 @@ def contact_line(step: NextStep | m.Contact, status: str | None = None, note: bo
     """A named contact with only the details its document publishes, and what it does not.
 
     Notes are long reviewer-facing text: the card shows them; chat lines add them only on request."""
+    if getattr(step, "status", None) == "internal":  # our own advice, not a published contact
+        return f"{step.name}. {step.note}" if step.note else step.name
     parts = [step.name]
     details = [*step.phones, *step.emails, *step.web]
     if not details:
@@ -74,7 +76,7 @@ def contact_line(step: NextStep | m.Contact, status: str | None = None, note: bo
 
 
 def _period(period: str) -> str:
-    return {"in_hours": "in office hours", "out_of_hours": "out of hours"}.get(period, "hours not published")
+    return {"in_hours": "in office hours", "out_of_hours": "out of hours"}.get(period, "no office hours published")
 
 
 def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = None) -> str:
