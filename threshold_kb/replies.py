@@ -91,8 +91,11 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
     lines.append(f"Why: {rec.why}")
     if a.matches:
         lines.append("Matched indicators, in the document's words:")
-        for match in a.matches[:3]:
-            lines.append(f'- "{match.indicator.text}" ({match.indicator.cite})')
+        shown: set[str] = set()  # some documents repeat an indicator in two tables: quote it once
+        for match in a.matches[:5]:
+            if match.indicator.text not in shown and len(shown) < 3:
+                shown.add(match.indicator.text)
+                lines.append(f'- "{match.indicator.text}" ({match.indicator.cite})')
     if sos and sos.scale is not None and sos.scale <= 3 and not (a.level and a.level.statutory):
         lines.append(
             f"You rated the situation {sos.scale}/10. If you think the child may be at risk of significant harm, "

@@ -97,3 +97,10 @@ def test_what_if_names_peterboroughs_recorded_consultation_and_what_it_needs(rep
 def test_comparing_reports_each_authority_in_its_own_scheme(repo):
     text = answers.compare(repo, "how do authorities differ on a suspicious injury in a non-mobile baby?")
     assert text.count("Level 4") >= 2 and "Peterborough" in text
+
+
+def test_an_indicator_the_document_repeats_is_quoted_once(engine, tuesday_morning):
+    worry = "HV here, 4 month old, 2 bruises on cheek, mum no idea how"
+    text = recommendation_text(recommend(engine.assess("northamptonshire", worry), tuesday_morning))
+    quoted = [line for line in text.splitlines() if line.startswith('- "')]
+    assert len(quoted) == len(set(q.split('" (')[0] for q in quoted))
