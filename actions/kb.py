@@ -19,12 +19,11 @@ from threshold_kb import model as m
 from threshold_kb.clock import LONDON
 from threshold_kb.matching.danger import danger_signals
 from threshold_kb.matching.engine import Engine
-from threshold_kb.replies import safe_answer
+from threshold_kb.replies import GUIDANCE_UNAVAILABLE, safe_answer
 from threshold_kb.store.repository import InMemoryRepository, Repository, SqlRepository
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE = "I can't reach the full threshold guidance at the moment, so I will not suggest a level."
 
 
 class KnowledgeBaseUnavailable(RuntimeError):
@@ -81,7 +80,7 @@ class KnowledgeBase:
             return (text,)
         return tuple(match.slug for match in queries.authority_from_text(self.repo, text))
 
-    def safe_answer(self, slug: str | None, text: str = "", reason: str = UNAVAILABLE) -> str:
+    def safe_answer(self, slug: str | None, text: str = "", reason: str = GUIDANCE_UNAVAILABLE) -> str:
         """The answer when the full guidance cannot be given. Uses the cached knowledge base, or
         the bundled files if the database is down; if both fail, 999 and the safeguarding lead."""
         authority = None
@@ -89,16 +88,8 @@ class KnowledgeBase:
             try:
                 authority = self.authority(slug)
             except KnowledgeBaseUnavailable:
-                authority = _bundled(slug)
+                authority = loader.bundled_authority(slug)
         return safe_answer(authority, self.now(), bool(danger_signals(text)), reason)
-
-
-def _bundled(slug: str) -> m.Authority | None:
-    try:
-        return next((a for a in loader.load_all() if a.slug == slug), None)
-    except Exception as exc:  # even the files are unreadable: the caller still names 999 and the DSL
-        logger.error("bundled knowledge base unreadable: %s", exc)
-        return None
 
 
 _shared: KnowledgeBase | None = None

@@ -14,30 +14,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 import aiohttp
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 from threshold_kb import loader
-from threshold_kb import model as m
 from threshold_kb.clock import LONDON
 from threshold_kb.matching.danger import danger_signals
-from threshold_kb.replies import safe_answer
+from threshold_kb.replies import GUIDANCE_UNAVAILABLE, safe_answer
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE = "The full threshold guidance is unavailable for the moment, so I will not suggest a level."
-
-
-@lru_cache(maxsize=1)
-def _authorities() -> dict[str, m.Authority]:
-    try:
-        return {a.slug: a for a in loader.load_all()}
-    except Exception as exc:  # even without the files the answer names 999 and the DSL
-        logger.error("bundled knowledge base unreadable: %s", exc)
-        return {}
+UNAVAILABLE = GUIDANCE_UNAVAILABLE
 
 
 def _said_this_turn(events: list[dict[str, Any]]) -> bool:
@@ -63,7 +52,7 @@ def stand_in_response(body: dict[str, Any], now: datetime | None = None) -> dict
         ]
     if _said_this_turn(events):
         return {"events": ending_form, "responses": []}
-    authority = _authorities().get(slots.get("authority") or "")
+    authority = loader.bundled_authority(slots.get("authority"))
     answer = safe_answer(authority, now or datetime.now(LONDON), bool(danger_signals(text)), UNAVAILABLE)
     return {"events": ending_form, "responses": [{"text": answer}]}
 

@@ -6,9 +6,11 @@ read and checked before anything is returned, so callers never see a half-loaded
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from datetime import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -365,3 +367,18 @@ class _AuthorityReader:
     def _omission(self, coverage: _Item, index: int, data: Any) -> m.Omission:
         item = _Item(self.file, f"coverage.omitted[{index}]", data)
         return m.Omission(part=item.text("part"), why=item.text("why"))
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> dict[str, m.Authority]:
+    try:
+        return {a.slug: a for a in load_all()}
+    except Exception as exc:  # the safe answer must not fail with the files: it still names 999 and the DSL
+        logging.getLogger(__name__).error("bundled knowledge base unreadable: %s", exc)
+        return {}
+
+
+def bundled_authority(slug: str | None) -> m.Authority | None:
+    """An authority from the files shipped with the code, for the safe answer when the database
+    or the action server is down; None if unknown or unreadable (never raises)."""
+    return _bundled().get(slug or "")

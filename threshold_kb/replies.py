@@ -20,6 +20,7 @@ DANGER_FIRST = (
     f"If a child may be in danger right now, call {EMERGENCY_NUMBER} (police or ambulance) before anything else."
 )
 DSL_ROUTE = "your designated safeguarding lead (or your line manager) today"
+GUIDANCE_UNAVAILABLE = "The full threshold guidance is unavailable for the moment, so I will not suggest a level."
 UNKNOWN_AUTHORITY_DOOR = "your local authority's children's social care front door (MASH or equivalent)"
 
 

@@ -3,7 +3,6 @@ loopback, with their own conversation database, driven over the REST channel."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -14,6 +13,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bot.chat import send
 from threshold_kb.config import PROJECT_ROOT
 
 MODEL = PROJECT_ROOT / "models" / "thresholds.tar.gz"
@@ -80,10 +80,4 @@ class Stack:
             self.stop(name)
 
     def say(self, sender: str, message: str) -> list[dict]:
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook",
-            data=json.dumps({"sender": sender, "message": message}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=120) as response:
-            return json.load(response)
+        return send(self.rasa_port, sender, message)
