@@ -7,7 +7,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e eval postgres clean
+.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e eval eval-nlu bench postgres clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -50,7 +50,13 @@ test-stories: train ## Rasa end-to-end test stories (five authorities), failing 
 test-e2e: kb train ## the running servers over REST: consultations, danger, restart, action server down
 	@$(PY) -m pytest -q -m e2e tests/e2e
 
-eval: setup ## NLU cross-validation (5 folds); writes build/results/nlu/ and its intent report summary
+eval: setup ## the threshold engine on the labelled development set vs a BM25 baseline; writes build/results/engine/report.md
+	@$(PY) -m threshold_kb.evaluation --out build/results/engine 2>/dev/null
+
+bench: setup ## the engine's p50/p95 time per message after warm-up (target p95 <= 50 ms)
+	@$(PY) -m threshold_kb.evaluation.bench 2>/dev/null
+
+eval-nlu: setup ## NLU cross-validation (5 folds); writes build/results/nlu/ and its intent report summary
 	@$(VENV)/bin/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 	  --out build/results/nlu --no-plot --quiet
 	@$(PY) scripts/intent_summary.py build/results/nlu/intent_report.json | tee build/results/nlu/intent_summary.md

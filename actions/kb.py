@@ -18,6 +18,7 @@ from threshold_kb import config, loader, queries
 from threshold_kb import model as m
 from threshold_kb.clock import LONDON
 from threshold_kb.matching.danger import danger_signals
+from threshold_kb.matching.encoder import load_encoder
 from threshold_kb.matching.engine import Engine
 from threshold_kb.replies import GUIDANCE_UNAVAILABLE, safe_answer
 from threshold_kb.store.repository import InMemoryRepository, Repository, SqlRepository
@@ -68,7 +69,7 @@ class KnowledgeBase:
             except Exception as exc:  # any store failure: the caller gives the safe answer
                 logger.error("knowledge base unavailable: %s", exc)
                 raise KnowledgeBaseUnavailable(str(exc)) from exc
-            self._engine = Engine(authorities)
+            self._engine = Engine(authorities, load_encoder())  # None: words only, logged
             self._repo = InMemoryRepository(authorities)
 
     def authority(self, slug: str | None) -> m.Authority | None:

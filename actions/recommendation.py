@@ -37,7 +37,9 @@ def child_age(tracker: Tracker) -> float | None:
 def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker, slug: str) -> None:
     sos = signs_of_safety(tracker)
     worry = tracker.get_slot("worry") or latest_text(tracker)
-    assessment = kb.engine.assess(slug, worry, child_age(tracker), extra=sos.worried or "")
+    assessment = kb.engine.assess(
+        slug, worry, child_age(tracker), extra=sos.worried or "", working_well=sos.working_well or ""
+    )
     rec = recommend(assessment, kb.now())
     payload = to_payload(rec)
     payload["signs_of_safety"] = sos.as_payload()

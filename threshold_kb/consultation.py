@@ -12,6 +12,7 @@ import re
 
 from threshold_kb.matching.age import age_from_text
 from threshold_kb.matching.engine import Assessment
+from threshold_kb.matching.normalise import content_terms
 
 ALWAYS_ASKED = ("sos_working_well", "sos_needs_to_happen", "sos_scale")
 _SCALE_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
@@ -24,12 +25,16 @@ def age_matters(assessment: Assessment) -> bool:
     )
 
 
+VAGUE_BELOW = 4  # content words: "I'm worried about a child" says too little to place it
+
+
 def follow_up_questions(assessment: Assessment, worry: str, age_known: bool) -> tuple[str, ...]:
-    """Slot names to ask, in order."""
+    """Slot names to ask, in order: the age if it matters, "what are we worried about?" if the worry
+    could not be placed or says too little, then the questions always asked."""
     asked = []
     if not age_known and age_from_text(worry) is None and age_matters(assessment):
         asked.append("child_age")
-    if assessment.level is None:
+    if assessment.level is None or len(set(content_terms(worry))) < VAGUE_BELOW:
         asked.append("sos_worried")
     return (*asked, *ALWAYS_ASKED)
 

@@ -111,23 +111,51 @@ def _contacts_for(authority: m.Authority, level: m.Level | None, statutory: bool
 
 
 def _why(a: Assessment) -> str:
+    if not a.in_scope:
+        return (
+            "I could not find a worry about a child in this message. If you are worried about a child, "
+            "describe what you have seen or heard; if in doubt, talk to your designated safeguarding lead."
+        )
     if a.level is None:
         return (
             f"I could not match this worry to an indicator in {a.authority.name}'s threshold document. "
             "That does not mean it is low level: talk it through with your designated safeguarding lead, "
             "and contact the front door below if you think the child may be at risk of harm."
         )
-    top = next((mt for mt in a.matches if mt.indicator.level == a.level.number), a.matches[0])
-    source = f" (from {top.borrowed_from.replace('_', ' ').title()}'s document)" if top.borrowed_from else ""
-    reason = f'Your description matches "{top.indicator.text}"{source}, which the document places at {a.level.label}.'
+    at_level = [mt for mt in a.matches if (mt.level or mt.indicator.level) == a.level.number]
+    top = at_level[0] if at_level else (a.matches[0] if a.matches else None)
+    if top is None:
+        reason = f"I place this at {a.level.label}."
+    elif top.borrowed_from:
+        owner = top.borrowed_from.replace("_", " ").title()
+        reason = (
+            f'Your description matches "{top.indicator.text}" ({owner}\'s document, {top.indicator.cite}, '
+            f"Level {top.indicator.level} there), which corresponds to {a.level.label} in {a.authority.name}."
+        )
+    else:
+        reason = f'Your description matches "{top.indicator.text}", which the document places at {a.level.label}.'
     if a.alternative:
         reason += f" It is close to {a.alternative.label}; use your professional judgement."
+    for rule in a.rules:
+        if rule.kind == "combination":
+            reason += f' Several needs at Level {a.level.number - 1} together: "{rule.detail}" ({rule.cite}).'
+        elif rule.kind == "strengths":
+            reason += " What is working well brought the suggestion down one level (never across the statutory level)."
+        elif rule.kind == "danger":
+            reason += " The child may be in danger now, so the suggestion is at least the statutory level."
     if a.borrowed:
         reason += (
             f" {a.authority.name}'s own indicator examples are in a separate document, so these indicators "
             "come from the other authorities' documents, cited as theirs."
         )
     return reason
+
+
+def _is_dsl(name: str) -> bool:
+    """The practitioner's own designated safeguarding lead, in the document's words (not, say,
+    the council's Education Safeguarding Lead, who is a contact like any other)."""
+    lowered = name.lower()
+    return "designated safeguarding lead" in lowered or lowered.startswith("safeguarding lead")
 
 
 def recommend(assessment: Assessment, now: datetime) -> Recommendation:
@@ -141,7 +169,7 @@ def recommend(assessment: Assessment, now: datetime) -> Recommendation:
     scopes = ("referral", "information_sharing") if statutory else ("early_help", "referral")
     consent = tuple(r for scope in scopes for r in queries.consent_of(authority, scope))[:2]
     # The designated safeguarding lead comes first: the document's own wording where it names one.
-    dsl = [s for s in steps if "safeguarding lead" in s.name.lower()]
+    dsl = [s for s in steps if _is_dsl(s.name)]
     steps = dsl[:1] + [s for s in steps if s not in dsl] if dsl else [DSL_STEP, *steps]
     return Recommendation(
         assessment=assessment,
@@ -223,6 +251,9 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
             for mt in a.matches[:5]
         ],
         "borrowed_evidence": a.borrowed,
+        "in_scope": a.in_scope,
+        "matcher": "meaning and words" if a.semantic else "words only",
+        "rules": [{"kind": r.kind, "detail": r.detail, "cite": _cite(r.cite)} for r in a.rules],
         "why": rec.why,
         "next_steps": [_step_payload(s) for s in rec.next_steps],
         "missing_numbers": rec.missing_numbers,

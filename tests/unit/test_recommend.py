@@ -47,11 +47,18 @@ def test_every_contact_detail_comes_from_the_knowledge_base(engine, repo, slug, 
 
 
 def test_unclassified_worry_gets_the_safe_route_not_a_guessed_level(engine, repo, tuesday_morning):
-    data = payload(engine, repo, "peterborough", "the weather is nice today", tuesday_morning)
-    assert data["classified"] is False and data["level"] is None
+    data = payload(engine, repo, "peterborough", "something about the pupil feels off to me", tuesday_morning)
+    assert data["classified"] is False and data["level"] is None and data["in_scope"] is True
     assert data["next_steps"][0]["name"] == DSL_STEP.name
     assert any(step["role"] == "front_door" for step in data["next_steps"])
     assert "does not mean it is low level" in data["why"]
+
+
+def test_a_message_with_no_worry_in_it_is_out_of_scope_but_still_names_a_safe_route(engine, repo, tuesday_morning):
+    data = payload(engine, repo, "peterborough", "the weather is nice today", tuesday_morning)
+    assert data["in_scope"] is False and data["level"] is None
+    assert "could not find a worry about a child" in data["why"]
+    assert data["next_steps"][0]["name"] == DSL_STEP.name
 
 
 def test_stoke_weekend_recommendation_gives_the_out_of_hours_number(engine, repo, saturday_night):

@@ -1,30 +1,64 @@
-"""The threshold engine, first version: a worry and an authority in, ranked indicators and a
-suggested level out.
+"""The threshold engine: a worry and an authority in; ranked indicators, a suggested level with
+its confidence, the close alternative, and whether the child may be in danger now, out.
 
-An indicator's score is the share of its own (IDF-weighted, stemmed) content words that the
-expanded worry affirms: indicators are short and worries long, so coverage of the indicator is
-what says "this is described here". Negated words do not count, and an indicator whose own
-text states an age the child is outside of is skipped. The level is never lower than a strongly
-matched indicator's level: the engine prefers over-triage to under-triage, and says
-"unclassified" rather than guess.
+How a worry is read:
+- it is cut into units: the whole worry and each clause, so that one serious sentence among
+  ordinary ones is judged on its own ("mixed" worries take the level of their worst part);
+- negated words are dropped from every unit ("no bruises"); slang is expanded (lexicon.yml);
+- each unit is scored against every indicator twice: by words (the IDF-weighted share of the
+  indicator's own terms the unit affirms) and by meaning (cosine similarity of sentence
+  embeddings, encoder.py). The two are blended (`Params`, chosen on the development set with
+  `make eval`);
+- an indicator whose own text states an age the child is outside of is skipped.
+
+How a level is chosen (`decide`): each unit takes the level of its best indicator, moved up to
+a higher level whose indicator scores nearly as well; the worry takes the highest unit level.
+Then the documents' rules: an S47-marked or statutory indicator matched strongly sets a floor;
+a child in danger now is at least at the statutory level; a combination rule (Bedford: several
+Level 2 needs may make Level 3) may raise it; strengths may lower it by one, but only below the
+statutory level. The engine prefers over-triage to under-triage and says "unclassified" rather
+than guess; a worry with nothing about a child's welfare in it is "out of scope".
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
 
 from threshold_kb import model as m
 from threshold_kb.matching.age import age_from_text, age_terms
 from threshold_kb.matching.danger import DangerSignal, danger_signals
-from threshold_kb.matching.negation import split_terms
-from threshold_kb.matching.normalise import content_terms, expand
+from threshold_kb.matching.encoder import SentenceEncoder
+from threshold_kb.matching.negation import affirmed_text, split_terms
+from threshold_kb.matching.normalise import clean, content_terms, expand, lexicon
 
-MATCH_THRESHOLD = 0.34  # share of an indicator's weight the worry must cover to match it
-STRONG_THRESHOLD = 0.5  # a match this strong sets the floor of the suggested level
-CLOSE_MARGIN = 0.05  # an alternative level is reported when its best match is this close
+MAX_UNITS = 12  # clauses scored separately; longer worries keep their longest clauses
+
+
+@dataclass(frozen=True)
+class Params:
+    """Thresholds of `decide`. Chosen by measurement on the development set (make eval)."""
+
+    semantic_weight: float = 1.0  # share of meaning (vs words) in an indicator's score
+    match: float = 0.2  # a unit matches an indicator at this blended score
+    neighbours: int = 5  # a level's score: the mean of its best few indicators
+    margin: float = 0.1  # a higher level this close to the best level wins (over-triage bias)
+    place: float = 0.0  # the whole worry must match some indicator this well to be given a level
+    clause: float = 0.6  # a clause alone must match this well to raise the level
+    floor: float = 0.62  # a statutory or S47 indicator matched this strongly sets the floor
+    close: float = 0.05  # an alternative level is reported when this close
+    in_scope: float = 0.2  # a worry resembling no indicator this much (by meaning) ...
+    words_in_scope: float = 0.34  # ... nor by words, and using no safeguarding word, is out of scope
+    combination_units: int = 3  # distinct units at the rule's level that trigger a combination
+    strength: float = 0.35  # "what's working well" matching a strength indicator this well
 
 
 @dataclass(frozen=True)
@@ -33,6 +67,14 @@ class IndicatorMatch:
     score: float
     matched_terms: tuple[str, ...]
     borrowed_from: str | None = None  # slug of the authority whose document it comes from
+    level: int | None = None  # in the assessed authority's numbering (differs when borrowed)
+
+
+@dataclass(frozen=True)
+class AppliedRule:
+    kind: str  # floor | danger | combination | strengths
+    detail: str
+    cite: m.Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +87,9 @@ class Assessment:
     danger: tuple[DangerSignal, ...]
     negated_terms: tuple[str, ...]
     borrowed: bool  # evidence came from other authorities' documents (Cumbria)
+    in_scope: bool = True  # False: nothing in the message is about a child's welfare
+    semantic: bool = False  # the sentence encoder took part
+    rules: tuple[AppliedRule, ...] = field(default=())
 
     @property
     def immediate_danger(self) -> bool:
@@ -55,34 +100,107 @@ class Assessment:
 class _Entry:
     indicator: m.Indicator
     level: int  # in the assessed authority's numbering
-    weights: dict[str, float]
-    norm: float  # total weight of the indicator's terms
     borrowed_from: str | None
 
 
-class Engine:
-    """Indexes every authority once; `assess` is then cheap per message."""
+@dataclass(frozen=True)
+class CombinationRule:
+    from_level: int
+    to_level: int
+    procedure: m.Procedure
 
-    def __init__(self, authorities: Iterable[m.Authority]):
+
+@dataclass
+class _Index:
+    """One authority's indicators as matrices: rows are entries."""
+
+    entries: tuple[_Entry, ...]
+    levels: np.ndarray  # level of each entry
+    weights: np.ndarray  # entries x vocabulary, IDF weight / the entry's total weight
+    present: np.ndarray  # entries x vocabulary, 1 where the entry has the term
+    needed: np.ndarray  # terms an entry needs shared before it can match (2, or fewer if shorter)
+    vectors: np.ndarray | None  # entries x dimensions, sentence embeddings
+    statutory: int
+    strengths: np.ndarray | None  # embeddings of the authority's strength indicators
+    combination: CombinationRule | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything `decide` needs, computed once per worry and authority (`score`)."""
+
+    slug: str
+    lexical: np.ndarray  # units x entries
+    semantic: np.ndarray  # units x entries (zeros without the encoder)
+    admitted: np.ndarray  # entries the child's age allows
+    shared: tuple[tuple[str, ...], ...]  # terms of the whole worry each entry shares
+    danger: tuple[DangerSignal, ...]
+    negated: tuple[str, ...]
+    lexicon_hit: bool  # the worry names a child or uses a word the lexicon knows
+    strength: float  # best similarity of "what's working well" to a strength indicator
+
+
+class Engine:
+    """Indexes every authority once (and embeds its indicators); `assess` is cheap per message."""
+
+    def __init__(
+        self,
+        authorities: Iterable[m.Authority],
+        encoder: SentenceEncoder | None = None,
+        params: Params | None = None,
+    ):
         self.authorities = {a.slug: a for a in authorities}
-        concerns = [i for a in self.authorities.values() for i in a.indicators if "strength" not in i.markers]
+        self.encoder = encoder
+        self.params = params or Params()
+        concerns = [i for a in self.authorities.values() for i in a.indicators]
         frequency = Counter(t for i in concerns for t in set(content_terms(i.text)))
         total = max(len(concerns), 1)
-        self.idf = {t: math.log((1 + total) / (1 + n)) + 1 for t, n in frequency.items()}
-        self._default_idf = math.log(1 + total) + 1
-        self._entries = {slug: self._index(a) for slug, a in self.authorities.items()}
+        self.vocabulary = {t: n for n, t in enumerate(sorted(frequency))}
+        self._terms = sorted(frequency)
+        self.idf = np.ones(len(self.vocabulary), dtype=np.float32)
+        for term, n in frequency.items():
+            self.idf[self.vocabulary[term]] = math.log((1 + total) / (1 + n)) + 1
+        self._vectors = self._embed_all(concerns)
+        self._indexes = {slug: self._index(a) for slug, a in self.authorities.items()}
 
-    def _index(self, authority: m.Authority) -> tuple[_Entry, ...]:
-        own = [(i, i.level, None) for i in authority.indicators if "strength" not in i.markers]
+    # -- indexing ----------------------------------------------------------------------------
+    def _embed_all(self, concerns: list[m.Indicator]) -> dict[str, np.ndarray]:
+        if self.encoder is None:
+            return {}
+        texts = sorted({i.text for a in self.authorities.values() for i in a.indicators})
+        # Cached per encoder and text set: engines built again on the same files reuse the vectors.
+        return dict(zip(texts, _encode(self.encoder, tuple(clean(t) for t in texts)), strict=True))
+
+    def _index(self, authority: m.Authority) -> _Index:
+        # Level 1 indicators are mostly strengths ("health needs being met"): they are how a minor
+        # worry is recognised as universal, so they are candidates like any other indicator.
+        own = [_Entry(i, i.level, None) for i in authority.indicators]
         if self._needs_borrowing(authority):
             own += [
-                (i, self._map_level(other, i.level, authority), other.slug)
+                _Entry(i, self._map_level(other, i.level, authority), other.slug)
                 for other in self.authorities.values()
                 if other.slug != authority.slug
                 for i in other.indicators
-                if "strength" not in i.markers
             ]
-        return tuple(self._entry(i, level, source) for i, level, source in own)
+        weights = np.zeros((len(own), len(self.vocabulary)), dtype=np.float32)
+        for row, entry in enumerate(own):
+            for term in set(content_terms(entry.indicator.text)):
+                if term in self.vocabulary:
+                    weights[row, self.vocabulary[term]] = self.idf[self.vocabulary[term]]
+        present = (weights > 0).astype(np.float32)
+        weights /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-9)
+        strengths = [i.text for i in authority.indicators if "strength" in i.markers]
+        return _Index(
+            entries=tuple(own),
+            levels=np.array([e.level for e in own], dtype=np.int32),
+            weights=weights,
+            present=present,
+            needed=np.minimum(2, present.sum(axis=1)),
+            vectors=np.stack([self._vectors[e.indicator.text] for e in own]) if self._vectors and own else None,
+            statutory=min((lv.number for lv in authority.levels if lv.statutory), default=len(authority.levels)),
+            strengths=np.stack([self._vectors[t] for t in strengths]) if self._vectors and strengths else None,
+            combination=_combination_rule(authority),
+        )
 
     @staticmethod
     def _needs_borrowing(authority: m.Authority) -> bool:
@@ -103,57 +221,217 @@ class Engine:
         share = (number - 1) / max(source_statutory - 1, 1)  # 0 at level 1, 1 at the statutory level
         return min(target_statutory - 1, 1 + math.ceil(share * (target_statutory - 1) - 1e-9))
 
-    def _entry(self, indicator: m.Indicator, level: int, source: str | None) -> _Entry:
-        weights = {t: self.idf.get(t, self._default_idf) for t in set(content_terms(indicator.text))}
-        return _Entry(indicator, level, weights, sum(weights.values()) or 1.0, source)
+    # -- scoring -----------------------------------------------------------------------------
+    def _terms_vector(self, text: str) -> np.ndarray:
+        affirmed, _ = split_terms(text)
+        vector = np.zeros(len(self.vocabulary), dtype=np.float32)
+        for term in affirmed:
+            if term in self.vocabulary:
+                vector[self.vocabulary[term]] = 1.0
+        return vector
 
-    def assess(self, slug: str, text: str, age: float | None = None, extra: str = "") -> Assessment:
-        """`extra` carries further answers (e.g. Signs of Safety "what are we worried about")."""
-        authority = self.authorities[slug]
-        worry = f"{text}. {extra}" if extra else text
+    def score(self, slug: str, text: str, age: float | None = None, working_well: str = "") -> Evidence:
+        index = self._indexes[slug]
         if age is None:
-            age = age_from_text(worry)
-        affirmed, negated = split_terms(f"{expand(worry)}. {age_terms(age)}")
-        query = set(affirmed)
-
-        matches = []
-        for entry in self._entries[slug]:
-            if not entry.indicator.conditions.admits_age(age):
-                continue
-            shared = query & entry.weights.keys()
-            if len(shared) < min(2, len(entry.weights)):
-                continue
-            score = sum(entry.weights[t] for t in shared) / entry.norm
-            if score >= MATCH_THRESHOLD:
-                matches.append((score, entry, tuple(sorted(shared))))
-        matches.sort(key=lambda x: (-x[0], -x[1].level))
-        ranked = tuple(IndicatorMatch(e.indicator, round(s, 3), terms, e.borrowed_from) for s, e, terms in matches[:10])
-        level, confidence, alternative = self._suggest(authority, matches)
-        return Assessment(
-            authority=authority,
-            level=level,
-            confidence=confidence,
-            alternative=alternative,
-            matches=ranked,
-            danger=danger_signals(worry),
-            negated_terms=tuple(sorted(negated)),
-            borrowed=any(mt.borrowed_from for mt in ranked),
+            age = age_from_text(text)
+        units = _units(text)
+        expanded = [expand(u) for u in units]
+        age_words = age_terms(age)
+        queries = np.stack([self._terms_vector(f"{e}. {age_words}") for e in expanded])
+        coverage = queries @ index.weights.T
+        enough = (queries @ index.present.T) >= index.needed
+        lexical = np.where(enough, coverage, 0.0)
+        if self.encoder is not None and index.vectors is not None:
+            vectors = _encode(self.encoder, tuple(affirmed_text(e) or e for e in expanded))
+            semantic = np.clip(vectors @ index.vectors.T, 0.0, 1.0)
+        else:
+            semantic = np.zeros_like(lexical)
+        whole = queries[0]
+        terms = self._terms
+        shared = tuple(
+            tuple(terms[n] for n in np.flatnonzero(whole * row)) if lexical[0, r] else ()
+            for r, row in enumerate(index.present)
+        )
+        strength = 0.0
+        if working_well.strip() and self.encoder is not None and index.strengths is not None:
+            strength = float((_encode(self.encoder, (clean(working_well),)) @ index.strengths.T).max())
+        _, negated = split_terms(expanded[0])
+        pattern, _ = lexicon()
+        return Evidence(
+            slug=slug,
+            lexical=lexical,
+            semantic=semantic,
+            admitted=np.array([e.indicator.conditions.admits_age(age) for e in index.entries], dtype=bool),
+            shared=shared,
+            danger=danger_signals(text),
+            negated=tuple(sorted(negated)),
+            lexicon_hit=bool(pattern.search(clean(text))) or _names_a_child(text),
+            strength=strength,
         )
 
-    @staticmethod
-    def _suggest(authority: m.Authority, matches: list) -> tuple[m.Level | None, float, m.Level | None]:
-        if not matches:
-            return None, 0.0, None
-        best_by_level: dict[int, float] = {}
-        for score, entry, _ in matches:
-            best_by_level[entry.level] = max(best_by_level.get(entry.level, 0.0), score)
-        top_score = matches[0][0]
-        strong = [lv for lv, s in best_by_level.items() if s >= STRONG_THRESHOLD]
-        s47 = [e.level for s, e, _ in matches if "s47" in e.indicator.markers and s >= STRONG_THRESHOLD]
-        chosen = max(strong + s47) if (strong or s47) else matches[0][1].level
-        confidence = round(min(1.0, best_by_level.get(chosen, top_score) / 0.6), 2)
-        close = [
-            lv for lv, s in best_by_level.items() if lv != chosen and s >= best_by_level.get(chosen, 0) - CLOSE_MARGIN
-        ]
-        alternative = authority.level(max(close)) if close else None
-        return authority.level(chosen), confidence, alternative
+    # -- deciding ----------------------------------------------------------------------------
+    def decide(self, evidence: Evidence, params: Params | None = None) -> Assessment:
+        p = params or self.params
+        authority, index = self.authorities[evidence.slug], self._indexes[evidence.slug]
+        semantic = evidence.semantic if self.encoder is not None else None
+        blended = (
+            evidence.lexical
+            if semantic is None
+            else (p.semantic_weight * semantic + (1 - p.semantic_weight) * evidence.lexical)
+        )
+        blended = np.where(evidence.admitted[None, :], blended, 0.0)
+        best = blended.max(axis=0)  # per entry, over units
+        rules: list[AppliedRule] = []
+
+        level = None
+        likeliest = None  # the best-scoring level before the over-triage margin, for `alternative`
+        for number, unit in enumerate(blended):
+            top = unit.max(initial=0.0)
+            if top < max(p.match, p.place if number == 0 else p.clause):
+                continue  # a clause on its own counts only when it matches strongly
+            by_level = _level_scores(unit, index.levels, p.neighbours)
+            best_level_score = max(by_level.values())
+            near = [lv for lv, s in by_level.items() if s >= best_level_score - p.margin]
+            level = max(level or 0, max(near))
+            if number == 0:
+                likeliest = max(by_level, key=by_level.get)
+        strong = (best >= p.floor) & np.array(
+            [e.level >= index.statutory or "s47" in e.indicator.markers for e in index.entries], dtype=bool
+        )
+        if strong.any() and (level is None or int(index.levels[strong].max()) > level):
+            level = int(index.levels[strong].max())
+            rules.append(AppliedRule("floor", "a statutory or S47 indicator matched strongly sets the floor"))
+        if evidence.danger and (level is None or level < index.statutory):
+            level = index.statutory
+            rules.append(AppliedRule("danger", "a child who may be in danger now is at least at the statutory level"))
+        rule = index.combination
+        if rule and level == rule.from_level:
+            units_at = sum(bool((unit[index.levels == rule.from_level] >= p.match).any()) for unit in blended[1:])
+            if units_at >= p.combination_units:
+                level = rule.to_level
+                rules.append(AppliedRule("combination", rule.procedure.quote, rule.procedure.cite))
+        if (
+            level is not None
+            and 1 < level < index.statutory
+            and evidence.strength >= p.strength
+            and not evidence.danger
+        ):
+            level -= 1
+            rules.append(AppliedRule("strengths", "what is working well lowers a level below the statutory threshold"))
+
+        order = np.argsort(-best, kind="stable")
+        matches = tuple(
+            IndicatorMatch(
+                indicator=index.entries[r].indicator,
+                score=round(float(best[r]), 3),
+                matched_terms=evidence.shared[r],
+                borrowed_from=index.entries[r].borrowed_from,
+                level=int(index.levels[r]),
+            )
+            for r in order[:10]
+            if best[r] >= p.match
+        )
+        in_scope = bool(
+            evidence.danger
+            or evidence.lexicon_hit
+            or evidence.lexical.max(initial=0.0) >= p.words_in_scope
+            or (semantic is not None and float(semantic.max(initial=0.0)) >= p.in_scope)
+        )
+        if not in_scope:
+            level = None
+        confidence, alternative = 0.0, None
+        if level is not None:
+            by_level = {int(lv): float(best[index.levels == lv].max(initial=0.0)) for lv in set(index.levels.tolist())}
+            confidence = round(min(1.0, by_level.get(level, 0.0) / max(p.floor, 1e-9)), 2)
+            close = [
+                lv
+                for lv, s in by_level.items()
+                if lv != level and s >= p.match and s >= by_level.get(level, 0) - p.close
+            ]
+            alternative = authority.level(max(close)) if close else None
+            if likeliest is not None and likeliest < level:  # raised by the margin: say what fitted best
+                alternative = authority.level(likeliest)
+            if rules and rules[-1].kind in ("combination", "strengths"):
+                alternative = None
+        return Assessment(
+            authority=authority,
+            level=authority.level(level) if level is not None else None,
+            confidence=confidence,
+            alternative=alternative,
+            matches=matches,
+            danger=evidence.danger,
+            negated_terms=evidence.negated,
+            borrowed=any(mt.borrowed_from for mt in matches),
+            in_scope=in_scope,
+            semantic=semantic is not None,
+            rules=tuple(rules),
+        )
+
+    def assess(
+        self, slug: str, text: str, age: float | None = None, extra: str = "", working_well: str = ""
+    ) -> Assessment:
+        """`extra` carries further answers (e.g. Signs of Safety "what are we worried about")."""
+        worry = f"{text}. {extra}" if extra else text
+        return self.decide(self.score(slug, worry, age, working_well))
+
+    def with_params(self, params: Params) -> Engine:
+        """The same indexes, other thresholds (for the evaluation's sweep)."""
+        clone = object.__new__(Engine)
+        clone.__dict__.update(self.__dict__)
+        clone.params = replace(params)
+        return clone
+
+
+# -- helpers -----------------------------------------------------------------------------------
+_CLAUSE = re.compile(r"[.;!?\n]+|,\s*(?:but|and|also|plus|though|although)\b|\s-\s|\bbut\b")
+
+
+def _units(text: str) -> list[str]:
+    """The whole worry, then its clauses of three words or more (the longest, if many)."""
+    clauses = [c.strip() for c in _CLAUSE.split(text) if c and len(c.split()) >= 3]
+    if len(clauses) > MAX_UNITS:
+        clauses = sorted(clauses, key=len, reverse=True)[:MAX_UNITS]
+    return [text] + (clauses if len(clauses) > 1 else [])
+
+
+def _level_scores(unit: np.ndarray, levels: np.ndarray, neighbours: int) -> dict[int, float]:
+    """Each level's score for one unit: the mean of its `neighbours` best indicators."""
+    scores = {}
+    for level in np.unique(levels):
+        best = np.sort(unit[levels == level])[-neighbours:]
+        scores[int(level)] = float(best.mean())
+    return scores
+
+
+@lru_cache(maxsize=2048)
+def _encode_cached(encoder: SentenceEncoder, texts: tuple[str, ...]) -> np.ndarray:
+    return encoder.encode(list(texts))
+
+
+def _encode(encoder: SentenceEncoder, texts: tuple[str, ...]) -> np.ndarray:
+    return _encode_cached(encoder, texts)
+
+
+@lru_cache(maxsize=1)
+def _rules_data() -> dict:
+    return yaml.safe_load(Path(__file__).with_name("rules.yml").read_text(encoding="utf-8")) or {}
+
+
+@lru_cache(maxsize=1)
+def _child_words() -> re.Pattern[str]:
+    return re.compile("|".join(_rules_data().get("child_words", [])) or r"(?!)")
+
+
+def _names_a_child(text: str) -> bool:
+    return bool(_child_words().search(clean(text)))
+
+
+def _combination_rule(authority: m.Authority) -> CombinationRule | None:
+    """The authority's combination rule, whose wording is a procedure of its own document."""
+    for rule in _rules_data().get("combination", []):
+        if rule["authority"] != authority.slug:
+            continue
+        procedure = next((p for p in authority.procedures if p.id == rule["procedure"]), None)
+        if procedure is not None:
+            return CombinationRule(rule["from_level"], rule["to_level"], procedure)
+    return None

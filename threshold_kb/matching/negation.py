@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from threshold_kb.matching.normalise import NEGATION_CUES, NEGATION_ENDS, STOPWORDS, stem, tokens
 
 SCOPE = 6  # words a negation cue reaches, unless a clause ends first
 
 
-def split_terms(text: str) -> tuple[list[str], set[str]]:
-    """(affirmed content terms, negated content terms) of a text from `expand`.
+def walk(text: str) -> Iterator[tuple[str, bool]]:
+    """(word, negated) for every meaningful word of a text from `expand`, expansions included.
 
-    A term both affirmed somewhere and negated elsewhere counts as affirmed: saying it at all
-    is a reason to look, and dropping it could under-triage."""
-    affirmed: list[str] = []
-    negated: set[str] = set()
+    Negation cues themselves are not yielded. Expansions share the negation state of the word
+    before them, unless marked "{!...}" (always affirmed)."""
     remaining = 0  # words the current negation still reaches
     last_negated = False  # whether the last plain word was negated (expansions follow it)
     for plain, expansion in _PIECES.findall(text):
         if expansion:
             always = expansion.startswith("!")
-            for term in _terms(expansion.lstrip("!")):
-                (negated.add(term) if last_negated and not always else affirmed.append(term))
+            for word in tokens(expansion.lstrip("!")):
+                if word not in STOPWORDS and len(word) > 1:
+                    yield word, last_negated and not always
             continue
         for raw in _with_clause_breaks(plain):
             if raw == "|" or raw in NEGATION_ENDS:
@@ -32,19 +32,31 @@ def split_terms(text: str) -> tuple[list[str], set[str]]:
             elif raw in STOPWORDS or len(raw) < 2:
                 continue
             elif remaining > 0:
-                negated.add(stem(raw))
                 remaining, last_negated = remaining - 1, True
+                yield raw, True
             else:
-                affirmed.append(stem(raw))
                 last_negated = False
+                yield raw, False
+
+
+def split_terms(text: str) -> tuple[list[str], set[str]]:
+    """(affirmed content terms, negated content terms), stemmed.
+
+    A term both affirmed somewhere and negated elsewhere counts as affirmed: saying it at all
+    is a reason to look, and dropping it could under-triage."""
+    affirmed: list[str] = []
+    negated: set[str] = set()
+    for word, is_negated in walk(text):
+        (negated.add(stem(word)) if is_negated else affirmed.append(stem(word)))
     return affirmed, negated - set(affirmed)
 
 
+def affirmed_text(text: str) -> str:
+    """The words of a text from `expand` that are not negated, in order (for the encoder)."""
+    return " ".join(word for word, is_negated in walk(text) if not is_negated)
+
+
 _PIECES = re.compile(r"([^{}]+)|\{([^}]*)\}")
-
-
-def _terms(text: str) -> list[str]:
-    return [stem(t) for t in tokens(text) if t not in STOPWORDS and len(t) > 1]
 
 
 def _with_clause_breaks(text: str) -> list[str]:

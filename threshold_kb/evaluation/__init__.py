@@ -1,0 +1,1 @@
+"""How well the threshold engine places worries, measured on the labelled development set."""
