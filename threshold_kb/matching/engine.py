@@ -51,7 +51,6 @@ class Params:
     match: float = 0.2  # a unit matches an indicator at this blended score
     neighbours: int = 5  # a level's score: the mean of its best few indicators
     margin: float = 0.1  # a higher level this close to the best level wins (over-triage bias)
-    place: float = 0.0  # the whole worry must match some indicator this well to be given a level
     clause: float = 0.6  # a clause alone must match this well to raise the level
     floor: float = 0.62  # a statutory or S47 indicator matched this strongly sets the floor
     close: float = 0.05  # an alternative level is reported when this close
@@ -287,7 +286,7 @@ class Engine:
         likeliest = None  # the best-scoring level before the over-triage margin, for `alternative`
         for number, unit in enumerate(blended):
             top = unit.max(initial=0.0)
-            if top < max(p.match, p.place if number == 0 else p.clause):
+            if top < (p.match if number == 0 else max(p.match, p.clause)):
                 continue  # a clause on its own counts only when it matches strongly
             by_level = _level_scores(unit, index.levels, p.neighbours)
             best_level_score = max(by_level.values())
@@ -404,12 +403,9 @@ def _level_scores(unit: np.ndarray, levels: np.ndarray, neighbours: int) -> dict
 
 
 @lru_cache(maxsize=2048)
-def _encode_cached(encoder: SentenceEncoder, texts: tuple[str, ...]) -> np.ndarray:
-    return encoder.encode(list(texts))
-
-
 def _encode(encoder: SentenceEncoder, texts: tuple[str, ...]) -> np.ndarray:
-    return _encode_cached(encoder, texts)
+    """Embeddings of recent texts (and of every indicator), kept per encoder."""
+    return encoder.encode(list(texts))
 
 
 @lru_cache(maxsize=1)
