@@ -7,7 +7,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e eval eval-nlu bench postgres clean
+.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e eval eval-nlu bench postgres chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -47,7 +47,7 @@ test-stories: train ## Rasa end-to-end test stories (five authorities), failing 
 	@$(VENV)/bin/rasa test core --stories tests/stories --model models/thresholds.tar.gz \
 	  --fail-on-prediction-errors --e2e --out build/results/stories --no-plot --quiet
 
-test-e2e: kb train ## the running servers over REST: consultations, danger, restart, action server down
+test-e2e: kb train chromium ## the running servers: REST consultations, danger, restart, action server down; the web page in Chromium
 	@$(PY) -m pytest -q -m e2e tests/e2e
 
 eval: setup ## the threshold engine on the labelled development set vs a BM25 baseline; writes build/results/engine/report.md
@@ -60,6 +60,9 @@ eval-nlu: setup ## NLU cross-validation (5 folds); writes build/results/nlu/ and
 	@$(VENV)/bin/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 	  --out build/results/nlu --no-plot --quiet
 	@$(PY) scripts/intent_summary.py build/results/nlu/intent_report.json | tee build/results/nlu/intent_summary.md
+
+chromium: ## install Debian's chromium for the browser tests (Playwright drives it)
+	@bash scripts/chromium.sh >/dev/null
 
 postgres: ## install and start the throwaway PostgreSQL used by the tests
 	@bash scripts/postgres.sh

@@ -8,10 +8,33 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import KnowledgeBaseAction, ask_authority, resolve_authority
+from actions.base import KnowledgeBaseAction, ask_authority, authority_buttons, resolve_authority
 from actions.kb import KnowledgeBase
+from actions.practitioner import practitioner_of
 from actions.questions import answer_question
 from actions.recommendation import recommend_for
+
+GREETING = (
+    "Tell me what is worrying you about a child, in your own words. If a child may be in danger right now, "
+    "call 999 first."
+)
+CHOOSE_FIRST = "Which local authority's threshold document should I use? Choose one now, or type your worry first."
+
+
+class ActionGreet(KnowledgeBaseAction):
+    """Hello (by name when the channel gives one), the invitation, and the authority buttons when
+    none is chosen yet, so that a practitioner can start from a button."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
+        who = practitioner_of(tracker)
+        hello = f"Hello {who['name']}." if who else "Hello."
+        dispatcher.utter_message(text=f"{hello} {GREETING}")
+        if not tracker.get_slot("authority"):
+            dispatcher.utter_message(text=CHOOSE_FIRST, buttons=authority_buttons(kb))
+        return []
 
 
 class ActionAskAuthority(KnowledgeBaseAction):

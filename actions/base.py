@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.kb import KnowledgeBase, KnowledgeBaseUnavailable, gateway
+from actions.practitioner import remember_practitioner
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +71,11 @@ class KnowledgeBaseAction(Action, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         kb = gateway()
         try:
-            return self.act(kb, dispatcher, tracker, domain)
+            return [*remember_practitioner(tracker), *self.act(kb, dispatcher, tracker, domain)]
         except KnowledgeBaseUnavailable:
             pass
         except Exception:  # a bug must not silence the assistant: log it, give the safe answer
             logger.exception("action %s failed", self.name())
         context = f"{tracker.get_slot('worry') or ''} {latest_text(tracker)}"
         dispatcher.utter_message(text=kb.safe_answer(tracker.get_slot("authority"), context))
-        return []
+        return remember_practitioner(tracker)

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KnowledgeBaseAction, answer, authority_buttons, latest_text
 from actions.kb import KnowledgeBase
+from actions.practitioner import practitioner_of
 from threshold_kb.consultation import parse_age, parse_scale
 from threshold_kb.recommend import recommend, to_payload
 from threshold_kb.replies import SignsOfSafetyAnswers, recommendation_text
@@ -43,6 +44,7 @@ def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: 
     rec = recommend(assessment, kb.now())
     payload = to_payload(rec)
     payload["signs_of_safety"] = sos.as_payload()
+    payload["practitioner"] = practitioner_of(tracker)
     dispatcher.utter_message(text=recommendation_text(rec, sos), json_message=payload)
 
 

@@ -39,6 +39,8 @@ _KEYWORDS = {
     "sos_needs_to_happen": "needs to happen",
 }
 SKIP_HINT = ' (Say "skip" to skip this question, or "just tell me" to skip the rest.)'
+# "just tell me" goes through NLU as text, so SKIP_ALL sees it whatever the channel.
+SKIP_BUTTONS = [{"title": "Skip", "payload": "/skip_question"}, {"title": "Skip the rest", "payload": "just tell me"}]
 
 
 def question_for(kb: KnowledgeBase, slug: str | None, slot: str) -> str:
@@ -69,7 +71,7 @@ class ActionAskSignsOfSafety(KnowledgeBaseAction, ABC):
             text = question_for(kb, tracker.get_slot("authority"), self.slot)
         if self.slot == "sos_scale":
             text += " Reply with a number from 0 to 10."
-        dispatcher.utter_message(text=text + SKIP_HINT, buttons=[{"title": "Skip", "payload": "/skip_question"}])
+        dispatcher.utter_message(text=text + SKIP_HINT, buttons=SKIP_BUTTONS)
         return []
 
 
@@ -129,6 +131,9 @@ class ValidateSignsOfSafetyForm(FormValidationAction):
 
     def validate_authority(self, value: Any, dispatcher, tracker: Tracker, domain) -> dict[str, Any]:
         kb = gateway()
+        if value == tracker.get_slot("authority") and kb.authority(value) is not None:
+            # Chosen before the worry: the form validates it again as pre-filled when it starts.
+            return {"authority": value}
         slug, found = resolve_authority(kb, tracker)
         if slug is None:
             if not found:

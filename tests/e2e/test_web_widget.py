@@ -1,0 +1,208 @@
+"""The web page in a real browser (Debian's headless Chromium, driven by Playwright), against the
+running assistant: a named practitioner, an authority chosen with the keyboard, a worry, the
+questions skipped, the recommendation card with a published number to tap, and a reload that
+keeps the conversation. Saves the card's screenshot to build/screenshots/.
+
+Also over socket.io without a browser: a message with no practitioner goes no further."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import socketio
+from playwright.sync_api import Page, expect, sync_playwright
+
+from bot.channels.web import NAME_FIRST
+from tests.actions.conftest import published
+from threshold_kb import loader
+from threshold_kb.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.e2e
+SCREENSHOTS = PROJECT_ROOT / "build" / "screenshots"
+WORRY = "Year 4 boy, bruise on his cheek again, says he fell, mum didn't turn up to parents evening"
+SAM = {"name": "Sam Okafor", "role": "Class teacher", "organisation": "Oak Primary"}
+# The flags Chromium needs here: as root (no sandbox), and with no calls home on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed: run `make test-e2e` (scripts/chromium.sh installs it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, stack):
+    # Tall enough for the whole card to fit in the conversation pane, for its screenshot.
+    context = browser.new_context(viewport={"width": 1000, "height": 2600})
+    opened = context.new_page()
+    opened.outside = []  # responses from anywhere but the assistant itself: there must be none
+    base = f"http://127.0.0.1:{stack.rasa_port}"
+    opened.on("response", lambda r: None if r.url.startswith((base, "data:")) else opened.outside.append(r.url))
+    yield opened
+    context.close()
+
+
+def chat_url(stack) -> str:
+    return f"http://127.0.0.1:{stack.rasa_port}/chat/"
+
+
+def sign_in(page: Page) -> None:
+    expect(page.get_by_role("heading", name="Who is asking?")).to_be_visible()
+    page.get_by_label("Your name").fill(SAM["name"])
+    page.get_by_label("Your role").fill(SAM["role"])
+    page.get_by_label("Your organisation").fill(SAM["organisation"])
+    page.get_by_role("button", name="Start").click()
+
+
+def skip_questions_until_the_card(page: Page) -> None:
+    card = page.locator(".ta-card")
+    for _ in range(8):  # at most: the age and the four Signs of Safety questions
+        skip = page.get_by_role("button", name="Skip", exact=True)
+        expect(skip.or_(card).first).to_be_visible(timeout=90_000)
+        if card.count():
+            return
+        answered = page.locator(".rw-message").count()
+        skip.last.click()
+        expect(page.locator(".rw-message")).not_to_have_count(answered, timeout=90_000)
+    expect(card).to_be_visible(timeout=90_000)
+
+
+def contrast(page: Page, selector: str) -> float:
+    """WCAG contrast ratio of an element's text colour on the nearest background colour."""
+    return page.evaluate(
+        """(selector) => {
+          const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 4).map(Number);
+          const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 :
+            Math.pow((v + 0.055) / 1.055, 2.4); }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+          let el = document.querySelector(selector);
+          const fg = rgb(getComputedStyle(el).color);
+          while (el && (getComputedStyle(el).backgroundColor === 'rgba(0, 0, 0, 0)')) el = el.parentElement;
+          const bg = el ? rgb(getComputedStyle(el).backgroundColor) : [255, 255, 255];
+          const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+          return (a + 0.05) / (b + 0.05);
+        }""",
+        selector,
+    )
+
+
+def test_a_named_consultation_ends_in_a_card_with_a_number_to_tap_and_survives_a_reload(page, stack):
+    page.goto(chat_url(stack))
+    sign_in(page)
+    expect(page.get_by_text(f"Consulting as {SAM['name']}, {SAM['role']}, {SAM['organisation']}")).to_be_visible()
+    expect(page.get_by_text(f"Hello {SAM['name']}.")).to_be_visible(timeout=90_000)
+
+    # The authority, chosen from the keyboard.
+    stoke = page.get_by_role("button", name="Stoke-on-Trent")
+    stoke.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Using Stoke-on-Trent's document")).to_be_visible(timeout=90_000)
+
+    message = page.get_by_role("textbox", name="Your message")
+    message.fill(WORRY)
+    page.keyboard.press("Enter")
+    skip_questions_until_the_card(page)
+
+    card = page.locator(".ta-card")
+    expect(card.locator(".ta-level-name")).to_have_text(re.compile(r"^Level \d: "))
+    expect(card.locator("q").first).to_be_visible()
+    stoke_contacts = published([loader.bundled_authority("stoke_on_trent")])
+    phones = card.locator("a[href^='tel:']")
+    expect(phones.first).to_be_visible()
+    for i in range(phones.count()):
+        shown, href = phones.nth(i).inner_text(), phones.nth(i).get_attribute("href")
+        assert shown in stoke_contacts, f"{shown} is not a number Stoke-on-Trent's document publishes"
+        assert href == "tel:" + re.sub(r"[^\d+]", "", shown)
+    expect(card).to_contain_text(f"Consultation recorded for {SAM['name']}, {SAM['role']}, {SAM['organisation']}.")
+    expect(card.get_by_role("heading", name="What to record")).to_be_visible()
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    card.screenshot(path=str(SCREENSHOTS / "recommendation-card.png"))
+    page.screenshot(path=str(SCREENSHOTS / "web-page.png"))
+
+    # The practitioner is stored with the consultation, on the server.
+    session_id = page.evaluate("() => JSON.parse(sessionStorage.getItem('chat_session')).session_id")
+    tracker_url = f"http://127.0.0.1:{stack.rasa_port}/conversations/{session_id}/tracker"
+    tracker = json.load(urllib.request.urlopen(tracker_url, timeout=30))
+    assert {k: tracker["slots"]["practitioner"][k] for k in SAM} == SAM
+    assert all(e["metadata"]["practitioner"]["name"] == SAM["name"] for e in tracker["events"] if e["event"] == "user")
+
+    page.reload()
+    expect(page.locator(".ta-card")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(WORRY)).to_be_visible()
+    expect(page.get_by_role("heading", name="Who is asking?")).to_be_hidden()
+    assert page.evaluate("() => JSON.parse(sessionStorage.getItem('chat_session')).session_id") == session_id
+    assert page.outside == [], f"the page fetched from elsewhere: {page.outside}"
+
+
+def test_the_widget_is_labelled_announces_new_messages_and_reads_clearly(page, stack):
+    page.goto(chat_url(stack))
+    sign_in(page)
+    expect(page.get_by_role("button", name="Stoke-on-Trent")).to_be_visible(timeout=90_000)
+    log = page.get_by_role("log", name="Conversation")
+    expect(log).to_have_attribute("aria-live", "polite")
+    expect(page.get_by_role("textbox", name="Your message")).to_be_visible()
+    expect(page.get_by_role("button", name="Send")).to_be_attached()
+    for selector in (".rw-response", ".rw-reply", ".page-header h1"):
+        assert contrast(page, selector) >= 4.5, f"{selector} text is below 4.5:1 contrast"
+    # Every choice can be reached with Tab.
+    replies = page.locator(".rw-reply")
+    assert replies.count() == 5
+    assert all(replies.nth(i).get_attribute("tabindex") == "0" for i in range(replies.count()))
+
+
+def test_a_signed_in_practitioner_is_not_asked_who_they_are(browser, stack):
+    headers = {"X-Practitioner-Name": "Alex Reid", "X-Practitioner-Role": "Health visitor",
+               "X-Practitioner-Organisation": "North Cumbria Health"}
+    context = browser.new_context(extra_http_headers=headers)
+    try:
+        page = context.new_page()
+        page.goto(chat_url(stack))
+        expect(page.get_by_text("Consulting as Alex Reid, Health visitor, North Cumbria Health")).to_be_visible()
+        expect(page.get_by_role("heading", name="Who is asking?")).to_be_hidden()
+        expect(page.get_by_role("button", name="Not you? Change")).to_be_hidden()
+        expect(page.get_by_text("Hello Alex Reid.")).to_be_visible(timeout=90_000)
+    finally:
+        context.close()
+
+
+def test_a_socket_message_without_a_practitioner_goes_no_further(stack):
+    async def exchange() -> list[dict]:
+        client, replies, confirmed = socketio.AsyncClient(), [], asyncio.Event()
+        client.on("session_confirm", lambda *_: confirmed.set())
+        client.on("bot_uttered", lambda data: replies.append(data))
+        url = f"http://127.0.0.1:{stack.rasa_port}"
+        await client.connect(url, socketio_path="/socket.io", transports=["websocket"])
+        try:
+            await client.emit("session_request", {"session_id": "anonymous-web"})
+            await asyncio.wait_for(confirmed.wait(), 30)
+            await client.emit("user_uttered", {"message": "bruise on his cheek again", "session_id": "anonymous-web"})
+            for _ in range(300):
+                if replies:
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            await client.disconnect()
+        return replies
+
+    # In a thread of its own: Playwright's sync API keeps an event loop marked running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        replies = thread.submit(asyncio.run, exchange()).result(timeout=120)
+    assert [r.get("text") for r in replies] == [NAME_FIRST]
+    tracker = json.load(urllib.request.urlopen(
+        f"http://127.0.0.1:{stack.rasa_port}/conversations/anonymous-web/tracker", timeout=30))
+    assert not [e for e in tracker["events"] if e["event"] == "user"], "an unnamed message reached the assistant"

@@ -1,0 +1,122 @@
+/* The page: asks once who the practitioner is (or takes it from the sign-in headers the server
+ * passed in #settings), then starts rasa-webchat with the practitioner as metadata on every message.
+ * The conversation is kept in the tab's session storage (it survives a reload, and goes when the
+ * tab closes: these are often shared computers) and on the server under the same session id.
+ */
+(function () {
+  "use strict";
+  var settings = JSON.parse(document.getElementById("settings").textContent);
+  var STORE = "thresholds.practitioner";
+  var form = document.getElementById("practitioner-form");
+  var chat = document.getElementById("chat");
+
+  function saved() {
+    try { return JSON.parse(window.localStorage.getItem(STORE)); } catch (e) { return null; }
+  }
+
+  function practitioner() {
+    return settings.practitioner || saved();
+  }
+
+  function describe(who) {
+    return [who.name, who.role, who.organisation].filter(Boolean).join(", ");
+  }
+
+  function showWho(who) {
+    document.getElementById("who-name").textContent = describe(who);
+    document.getElementById("who").hidden = false;
+    // Someone signed in by the hosting site cannot change who they are here.
+    document.getElementById("who-change").hidden = Boolean(settings.practitioner);
+  }
+
+  function askWho() {
+    var previous = saved() || {};
+    form.elements.name.value = previous.name || "";
+    form.elements.role.value = previous.role || "";
+    form.elements.organisation.value = previous.organisation || "";
+    form.hidden = false;
+    form.elements.name.focus();
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var who = {
+      name: form.elements.name.value.trim(),
+      role: form.elements.role.value.trim(),
+      organisation: form.elements.organisation.value.trim(),
+      source: "form"
+    };
+    var error = document.getElementById("practitioner-error");
+    if (!who.name || !who.role || !who.organisation) {
+      error.textContent = "Please give your name, role and organisation.";
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    window.localStorage.setItem(STORE, JSON.stringify(who));
+    form.hidden = true;
+    start(who);
+  });
+
+  document.getElementById("who-change").addEventListener("click", function () {
+    // A different practitioner starts a different consultation.
+    window.localStorage.removeItem(STORE);
+    window.sessionStorage.clear();
+    window.location.reload();
+  });
+
+  function start(who) {
+    showWho(who);
+    chat.hidden = false;
+    window.WebChat.default({
+      socketUrl: window.location.origin,
+      socketPath: settings.socketPath.replace(/\/?$/, "/"),
+      customData: { practitioner: who },
+      initPayload: "/greet",
+      embedded: true,
+      title: "Thresholds Assistant",
+      subtitle: "Local threshold guidance, with named contacts",
+      inputTextFieldHint: "Describe your worry, or ask a question",
+      showMessageDate: false,
+      displayUnreadCount: false,
+      customComponent: window.ThresholdsCard.CustomMessage,
+      params: { storage: "session" }
+    }, chat);
+    makeAccessible(chat);
+  }
+
+  /* rasa-webchat draws quick replies as <div>s and leaves its controls unlabelled; this gives
+   * them roles, names and keyboard use, and makes the message list a polite live region. */
+  function makeAccessible(root) {
+    function fix() {
+      var messages = root.querySelector(".rw-messages-container");
+      if (messages && !messages.hasAttribute("role")) {
+        messages.setAttribute("role", "log");
+        messages.setAttribute("aria-live", "polite");
+        messages.setAttribute("aria-label", "Conversation");
+        messages.setAttribute("tabindex", "0");
+      }
+      var input = root.querySelector(".rw-new-message");
+      if (input && !input.hasAttribute("aria-label")) input.setAttribute("aria-label", "Your message");
+      var send = root.querySelector(".rw-send");
+      if (send && !send.hasAttribute("aria-label")) send.setAttribute("aria-label", "Send");
+      root.querySelectorAll(".rw-reply:not([role])").forEach(function (reply) {
+        reply.setAttribute("role", "button");
+        reply.setAttribute("tabindex", "0");
+        reply.addEventListener("keydown", function (event) {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            reply.click();
+          }
+        });
+      });
+      root.querySelectorAll("img:not([alt])").forEach(function (img) { img.setAttribute("alt", ""); });
+    }
+    new MutationObserver(fix).observe(root, { childList: true, subtree: true });
+    fix();
+  }
+
+  var who = practitioner();
+  if (who && who.name) start(who);
+  else askWho();
+})();
