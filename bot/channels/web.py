@@ -64,16 +64,20 @@ class WebChatInput(SocketIOInput):
     def get_output_channel(self) -> WebChatOutput | None:
         return WebChatOutput(self.sio, self.bot_message_evt) if self.sio else None
 
+    async def accept(self, message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Pass a message on only with its practitioner; answer one without a name with what to do."""
+        output = WebChatOutput(self.sio, self.bot_message_evt)
+        who = from_metadata(message.metadata)
+        if who is None:
+            logger.info("web message without a practitioner: asked for the name first")
+            await output.send_text_message(message.sender_id, NAME_FIRST)
+            return
+        message.output_channel = output
+        message.metadata = with_practitioner(message.metadata, who)
+        await on_new_message(message)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def named_only(message: UserMessage) -> None:
-            output = WebChatOutput(self.sio, self.bot_message_evt)
-            who = from_metadata(message.metadata)
-            if who is None:
-                logger.info("web message without a practitioner: asked for the name first")
-                await output.send_text_message(message.sender_id, NAME_FIRST)
-                return
-            message.output_channel = output
-            message.metadata = with_practitioner(message.metadata, who)
-            await on_new_message(message)
+            await self.accept(message, on_new_message)
 
         return super().blueprint(named_only)
