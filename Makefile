@@ -7,7 +7,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e eval eval-nlu bench postgres chromium clean
+.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e test-channels teams-package eval eval-nlu bench postgres chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -24,10 +24,10 @@ train: setup ## train the Rasa model, only if config, domain or data changed
 run: kb train ## set up, build the KB, train if needed, start the action server and Rasa (REST + HTTP API)
 	@bash scripts/run.sh
 
-test: setup lint validate test-unit test-integration test-actions test-stories test-e2e ## everything CI runs, in order
+test: setup lint validate test-unit test-integration test-actions test-channels test-stories test-e2e ## everything CI runs, in order
 
 lint: setup ## static checks
-	@$(VENV)/bin/ruff check threshold_kb tests actions bot
+	@$(VENV)/bin/ruff check threshold_kb tests actions bot scripts
 
 validate: setup ## knowledge base (fields, completeness, provenance) and Rasa training data
 	@$(PY) -m threshold_kb validate
@@ -43,11 +43,14 @@ test-integration: setup ## SQLite and a real PostgreSQL server, provenance, CLIs
 test-actions: setup ## every custom action, with SDK objects and the real domain
 	@$(PY) -m pytest -q tests/actions
 
+test-channels: setup ## the web and Teams channels; Microsoft (token issuer, keys, Bot Connector) faked on loopback
+	@$(PY) -m pytest -q tests/channels
+
 test-stories: train ## Rasa end-to-end test stories (five authorities), failing on any prediction error
 	@$(VENV)/bin/rasa test core --stories tests/stories --model models/thresholds.tar.gz \
 	  --fail-on-prediction-errors --e2e --out build/results/stories --no-plot --quiet
 
-test-e2e: kb train chromium ## the running servers: REST consultations, danger, restart, action server down; the web page in Chromium
+test-e2e: kb train chromium ## the running servers: REST (consultations, danger, restart, fault), the web page in Chromium, Teams on loopback
 	@$(PY) -m pytest -q -m e2e tests/e2e
 
 eval: setup ## the threshold engine on the labelled development set vs a BM25 baseline; writes build/results/engine/report.md
@@ -60,6 +63,9 @@ eval-nlu: setup ## NLU cross-validation (5 folds); writes build/results/nlu/ and
 	@$(VENV)/bin/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 	  --out build/results/nlu --no-plot --quiet
 	@$(PY) scripts/intent_summary.py build/results/nlu/intent_report.json | tee build/results/nlu/intent_summary.md
+
+teams-package: setup ## the Teams app package build/teams/thresholds-assistant.zip (needs MICROSOFT_APP_ID)
+	@$(PY) scripts/teams_package.py
 
 chromium: ## install Debian's chromium for the browser tests (Playwright drives it)
 	@bash scripts/chromium.sh >/dev/null

@@ -11,6 +11,7 @@ for name, row in sorted(report.items()):
 for name in ("micro avg", "macro avg", "weighted avg"):
     if name in report:
         row = report[name]
-        print(f"| **{name}** | {row['precision']:.3f} | {row['recall']:.3f} | **{row['f1-score']:.3f}** | {row['support']} |")
+        scores = f"{row['precision']:.3f} | {row['recall']:.3f} | **{row['f1-score']:.3f}**"
+        print(f"| **{name}** | {scores} | {row['support']} |")
 if "accuracy" in report:
     print(f"\naccuracy: {report['accuracy']:.3f}")

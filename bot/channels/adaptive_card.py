@@ -1,0 +1,202 @@
+"""Adaptive Cards (1.4, the newest Teams draws everywhere) for the Teams channel.
+
+Pure functions of the recommendation payload (docs/recommendation.schema.json): every name, number,
+address and quotation on a card is copied from the payload, never composed, so a card cannot show
+a contact the knowledge base does not publish. Only the headings are fixed words.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+VERSION = "1.4"
+RECOMMENDATION = "threshold_recommendation"
+MAX_INDICATORS = 5
+MAX_LINKS = 5  # Action.OpenUrl buttons under the card
+
+STATUS = {"open": "Open now", "closed": "Closed now", "internal": "In your own organisation"}
+
+
+def is_recommendation(custom: Any) -> bool:
+    return isinstance(custom, dict) and custom.get("type") == RECOMMENDATION
+
+
+def attachment(card: dict[str, Any]) -> dict[str, Any]:
+    """A card as a Bot Framework activity attachment."""
+    return {"contentType": CONTENT_TYPE, "content": card}
+
+
+def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {"$schema": SCHEMA, "type": "AdaptiveCard", "version": VERSION, "body": body}
+    if actions:
+        result["actions"] = actions
+    result.update({k: v for k, v in extra.items() if v})
+    return result
+
+
+def text(value: str, **style: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": value, "wrap": True, **style}
+
+
+def heading(value: str) -> dict[str, Any]:
+    return text(value, weight="Bolder", spacing="Medium")
+
+
+def quoted(value: str) -> str:
+    return f"\u201c{value}\u201d"
+
+
+def tel(phone: str) -> str:
+    """The dialable target of a published number: its digits, a leading + kept."""
+    return ("+" if phone.strip().startswith("+") else "") + re.sub(r"\D", "", phone)
+
+
+def web_target(address: str) -> str | None:
+    """An absolute http(s) URL for a published web address, or None if it is not one."""
+    address = address.strip()
+    if not address or any(c.isspace() for c in address):
+        return None
+    if re.match(r"https?://", address, re.IGNORECASE):
+        return address
+    if "://" in address or address.startswith(("mailto:", "tel:", "javascript:")):
+        return None
+    return f"https://{address}"
+
+
+def link(label: str, target: str) -> str:
+    return f"[{label}]({target})"
+
+
+def contact_links(step: dict[str, Any]) -> list[str]:
+    """Markdown links for a next step's published phones, emails and web addresses, as printed."""
+    links = [link(p, f"tel:{tel(p)}") for p in step.get("phones") or [] if tel(p).lstrip("+")]
+    links += [link(e, f"mailto:{e.strip()}") for e in step.get("emails") or [] if "@" in e]
+    links += [link(w, target) for w in step.get("web") or [] if (target := web_target(w))]
+    return links
+
+
+def buttons_card(prompt: str, buttons: list[dict[str, Any]]) -> dict[str, Any]:
+    """Rasa buttons as Action.Submit: Teams shows the title as the user's message (messageBack) and
+    delivers `text` = payload; clients that deliver only `value` still carry `payload` (RasaHQ/rasa#8164)."""
+    actions = [
+        {
+            "type": "Action.Submit",
+            "title": str(b.get("title") or b.get("payload") or ""),
+            "data": {
+                "payload": b.get("payload"),
+                "msteams": {"type": "messageBack", "displayText": b.get("title"), "text": b.get("payload")},
+            },
+        }
+        for b in buttons
+        if b.get("payload")
+    ]
+    return card([text(prompt)] if prompt else [], actions, fallbackText=prompt)
+
+
+def danger_block(payload: dict[str, Any]) -> dict[str, Any]:
+    number = str(payload.get("emergency_number") or "999")
+    items = [text(f"Call {number} now", size="Large", weight="Bolder", color="Attention")]
+    heard = [d for d in payload.get("danger") or [] if isinstance(d, dict) and d.get("phrase")]
+    items += [text(f"{d.get('label') or 'Danger'}: you said {quoted(d['phrase'])}", color="Attention") for d in heard]
+    return {"type": "Container", "style": "attention", "bleed": True, "items": items}
+
+
+def level_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    level = payload.get("level")
+    if payload.get("classified") and isinstance(level, dict):
+        blocks = [text(level.get("label", ""), size="Medium", weight="Bolder", spacing="Medium")]
+        statutory = "a statutory level" if level.get("statutory") else "not a statutory level"
+        blocks.append(text(f"This is {statutory}.", isSubtle=True, spacing="None"))
+    else:
+        blocks = [text("Not classified: no level is guessed", size="Medium", weight="Bolder", spacing="Medium")]
+    alternative = payload.get("alternative_level")
+    close = alternative.get("label") if isinstance(alternative, dict) else None
+    if close and close not in (payload.get("why") or ""):  # `why` often says it already
+        blocks.append(text(f"It is close to {close}."))
+    if payload.get("why"):
+        blocks.append(text(payload["why"]))
+    return blocks
+
+
+def indicator_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks, seen = [], set()
+    for item in payload.get("indicators") or []:
+        said = item.get("text")
+        if not said or said in seen:
+            continue
+        seen.add(said)
+        blocks.append(text(quoted(said), spacing="Small"))
+        source = [(item.get("cite") or {}).get("text")]
+        if item.get("borrowed_from"):
+            source.append(f"borrowed from {item['borrowed_from']}")
+        if any(source):
+            blocks.append(text("; ".join(s for s in source if s), isSubtle=True, size="Small", spacing="None"))
+        if len(seen) == MAX_INDICATORS:
+            break
+    return [heading("In the document's words"), *blocks] if blocks else []
+
+
+def step_blocks(step: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = [text(step.get("name", ""), weight="Bolder", spacing="Small")]
+    when = [s for s in (STATUS.get(step.get("status")), step.get("hours")) if s]
+    if when:
+        blocks.append(text(" \u00b7 ".join(when), isSubtle=True, spacing="None"))
+    links = contact_links(step)
+    if links:
+        blocks.append(text("  \n".join(links), spacing="None"))
+    elif step.get("note"):
+        blocks.append(text(step["note"], spacing="None"))
+    if step.get("asks_for"):
+        blocks.append(text("They will ask for: " + "; ".join(step["asks_for"]), isSubtle=True, spacing="None"))
+    return blocks
+
+
+def guidance_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    consent = [c["quote"] for c in payload.get("consent") or [] if c.get("quote")]
+    if consent:
+        blocks += [heading("Consent"), *(text(quoted(q), spacing="Small") for q in consent)]
+    followup = payload.get("written_followup")
+    if isinstance(followup, dict) and followup.get("quote"):
+        blocks += [heading("Written follow-up"), text(quoted(followup["quote"]))]
+    record = [r for r in payload.get("record") or [] if r]
+    if record:
+        blocks += [heading("What to record"), *(text(f"\u2022 {r}", spacing="Small") for r in record)]
+    return blocks
+
+
+def open_url_actions(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    actions, seen = [], set()
+    for step in payload.get("next_steps") or []:
+        for address in step.get("web") or []:
+            target = web_target(address)
+            if target and target not in seen and len(actions) < MAX_LINKS:
+                seen.add(target)
+                actions.append({"type": "Action.OpenUrl", "title": step.get("name") or address, "url": target})
+    return actions
+
+
+def recommendation_card(payload: dict[str, Any], fallback_text: str | None = None) -> dict[str, Any]:
+    """The recommendation as one card: 999 first when a child may be in danger, then where the
+    guidance comes from, the level and why, the document's words, the named next steps with their
+    published contacts, and consent, follow-up and recording guidance."""
+    body: list[dict[str, Any]] = []
+    if payload.get("immediate_danger"):
+        body.append(danger_block(payload))
+    authority = (payload.get("authority") or {}).get("name", "")
+    document = payload.get("document") or {}
+    source = ", ".join(s for s in (document.get("title"), document.get("date")) if s)
+    body += [text(authority, weight="Bolder", size="Medium", spacing="Medium")] if authority else []
+    body += [text(source, isSubtle=True, spacing="None")] if source else []
+    body += level_blocks(payload)
+    body += indicator_blocks(payload)
+    body.append(heading("Next steps"))
+    for step in payload.get("next_steps") or []:
+        body += step_blocks(step)
+    if payload.get("missing_numbers") and authority:
+        body.append(text(f"{authority}'s document publishes no phone number for these routes; use what it gives."))
+    body += guidance_blocks(payload)
+    return card(body, open_url_actions(payload), fallbackText=fallback_text)

@@ -1,0 +1,208 @@
+"""The recommendation card from real payloads: danger first, the unclassified case, the order of
+its parts, and links only to contacts the payload publishes."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import pytest
+
+from bot.channels.adaptive_card import buttons_card, contact_links, recommendation_card, tel, web_target
+from tests.channels.cards import link_targets, published_contacts
+
+
+def texts(card: dict) -> list[str]:
+    """Every TextBlock's text, in the order shown."""
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "TextBlock":
+                found.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card)
+    return found
+
+
+def position(card: dict, fragment: str) -> int:
+    return next(i for i, t in enumerate(texts(card)) if fragment in t)
+
+
+def test_the_card_is_adaptive_card_1_4(payloads):
+    card = recommendation_card(payloads["stoke"], fallback_text="the plain text")
+    assert card["$schema"] == "http://adaptivecards.io/schemas/adaptive-card.json"
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
+    assert isinstance(card["body"], list) and card["body"]
+    assert card["fallbackText"] == "the plain text"
+    json.dumps(card)  # plain JSON throughout
+
+
+def test_danger_comes_first_with_the_signals(payloads):
+    payload = payloads["danger"]
+    assert payload["immediate_danger"], "the fixture is a danger-now worry"
+    first = recommendation_card(payload)["body"][0]
+    assert first["type"] == "Container" and first["style"] == "attention"
+    heading = first["items"][0]
+    assert heading["text"] == "Call 999 now" and heading["color"] == "Attention" and heading["size"] == "Large"
+    shown = " ".join(item["text"] for item in first["items"])
+    for signal in payload["danger"]:
+        assert signal["phrase"] in shown and signal["label"] in shown
+
+
+def test_no_danger_block_without_danger(payloads):
+    card = recommendation_card(payloads["stoke"])
+    assert not any("999" in t for t in texts(card))
+    assert card["body"][0]["text"] == "Stoke-on-Trent"
+
+
+def test_the_parts_come_in_order(payloads):
+    payload = payloads["stoke"]
+    card = recommendation_card(payload)
+    order = [
+        payload["authority"]["name"],
+        payload["document"]["title"],
+        payload["level"]["label"],
+        "This is a statutory level.",
+        payload["why"],
+        payload["indicators"][0]["text"],
+        "Next steps",
+        payload["next_steps"][0]["name"],
+        "Consent",
+        payload["consent"][0]["quote"],
+        "Written follow-up",
+        payload["written_followup"]["quote"],
+        "What to record",
+        payload["record"][-1],
+    ]
+    positions = [position(card, fragment) for fragment in order]
+    assert positions == sorted(positions), list(zip(order, positions, strict=True))
+
+
+def test_an_unclassified_worry_says_so_and_guesses_no_level(payloads):
+    payload = payloads["unclassified"]
+    assert payload["classified"] is False and payload["level"] is None
+    card = recommendation_card(payload)
+    shown = texts(card)
+    assert "Not classified: no level is guessed" in shown
+    assert payload["why"] in shown
+    assert not any(t.startswith("Level ") or "statutory level" in t for t in shown)
+
+
+def test_alternative_level_and_borrowed_indicators_are_noted(payloads):
+    payload = copy.deepcopy(payloads["stoke"])
+    payload["alternative_level"] = {**payload["level"], "label": "Level 3: Multiple/Complex"}
+    payload["indicators"][0]["borrowed_from"] = "cumbria"
+    shown = "\n".join(texts(recommendation_card(payload)))
+    assert "It is close to Level 3: Multiple/Complex." in shown
+    payload["why"] += " It is close to Level 3: Multiple/Complex; use your professional judgement."
+    assert "It is close to Level 3: Multiple/Complex." not in texts(recommendation_card(payload)), "said once"
+    assert "borrowed from cumbria" in shown
+    assert payload["indicators"][0]["cite"]["text"] in shown
+
+
+def test_at_most_five_indicators_each_once(payloads):
+    payload = copy.deepcopy(payloads["stoke"])
+    one = payload["indicators"][0]
+    payload["indicators"] = [one, one] + [{**one, "text": f"indicator {n}"} for n in range(8)]
+    shown = texts(recommendation_card(payload))
+    quoted = [t for t in shown if t.startswith("\u201c") and (one["text"] in t or "indicator " in t)]
+    assert len(quoted) == 5 and len(set(quoted)) == 5
+
+
+@pytest.mark.parametrize("name", ["stoke", "danger", "unclassified", "web_only", "bedford"])
+def test_every_link_is_a_published_contact(payloads, name):
+    payload = payloads[name]
+    card = recommendation_card(payload)
+    phones, emails = published_contacts(payload)
+    assert set(link_targets(card, "tel")) == phones
+    assert set(link_targets(card, "mailto")) == emails
+    web = {w for s in payload["next_steps"] for w in s["web"]}
+    shown_web = set(link_targets(card, "https")) | set(link_targets(card, "http"))
+    assert shown_web == {web_target(w) for w in web}
+    assert {a["url"] for a in card.get("actions", [])} <= shown_web
+
+
+def test_phone_links_keep_the_printed_number_and_dial_its_digits():
+    step = {"phones": ["01782 234234", "+44 (0)1733 864170", "864180"], "emails": ["MASH@x.gov.uk"], "web": []}
+    assert contact_links(step) == [
+        "[01782 234234](tel:01782234234)",
+        "[+44 (0)1733 864170](tel:+4401733864170)",
+        "[864180](tel:864180)",
+        "[MASH@x.gov.uk](mailto:MASH@x.gov.uk)",
+    ]
+    assert tel("+44 1234") == "+441234"
+
+
+def test_web_addresses_without_a_scheme_get_https_and_odd_ones_are_dropped():
+    assert web_target("www.bedford.gov.uk/earlyhelp") == "https://www.bedford.gov.uk/earlyhelp"
+    assert web_target("http://bedfordscb.proceduresonline.com/") == "http://bedfordscb.proceduresonline.com/"
+    assert web_target("javascript:alert(1)") is None
+    assert web_target("see the website") is None
+
+
+def test_a_step_without_contact_details_shows_its_note(payloads):
+    payload = payloads["stoke"]
+    bare = next(s for s in payload["next_steps"] if not (s["phones"] or s["emails"] or s["web"]))
+    assert bare["note"] in texts(recommendation_card(payload))
+    with_phone = next(s for s in payload["next_steps"] if s["phones"])
+    assert with_phone["note"] not in texts(recommendation_card(payload)), "notes only stand in for contacts"
+
+
+def test_web_only_routes_get_open_url_actions_and_the_missing_numbers_line(payloads):
+    payload = payloads["web_only"]
+    card = recommendation_card(payload)
+    assert card["actions"] and all(a["type"] == "Action.OpenUrl" for a in card["actions"])
+    assert len({a["url"] for a in card["actions"]}) == len(card["actions"]), "each address once"
+    if payload["missing_numbers"]:
+        assert any("publishes no phone number" in t for t in texts(card))
+
+
+def strings(node) -> list[str]:
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+FIXED_WORDS = set(
+    "Call now Next steps Consent Written follow-up What to record In the document's words Open Closed "
+    "In your own organisation This is a not statutory level Not classified no guessed you said borrowed "
+    "from It close They will ask for 's document publishes phone number these routes use what it gives".split()
+)
+
+
+@pytest.mark.parametrize("name", ["stoke", "danger", "unclassified", "web_only", "bedford"])
+def test_every_word_on_the_card_comes_from_the_payload_or_a_fixed_heading(payloads, name):
+    """Take away the payload's own strings and the link targets: only fixed words may be left, so
+    no number, address or name was made up."""
+    payload = payloads[name]
+    own = sorted({s for s in strings(payload) if s.strip()}, key=len, reverse=True)
+    for shown in texts(recommendation_card(payload)):
+        rest = re.sub(r"\]\([^)]*\)", "]", shown)
+        for piece in own:
+            rest = rest.replace(piece, " ")
+        words = [w.strip(".,:;") for w in re.findall(r"[\w'@./:+-]+", rest)]
+        left = [w for w in words if w and w not in FIXED_WORDS]
+        assert left == [] or left == [payload["emergency_number"]], (shown, left)
+
+
+def test_buttons_card():
+    card = buttons_card("Skip this one?", [{"title": "Skip", "payload": "/skip_question"}, {"title": "no payload"}])
+    assert card["body"] == [{"type": "TextBlock", "text": "Skip this one?", "wrap": True}]
+    [action] = card["actions"]
+    assert action == {
+        "type": "Action.Submit",
+        "title": "Skip",
+        "data": {
+            "payload": "/skip_question",
+            "msteams": {"type": "messageBack", "displayText": "Skip", "text": "/skip_question"},
+        },
+    }
