@@ -13,7 +13,7 @@ from actions.kb import KnowledgeBase
 from actions.practitioner import practitioner_of
 from threshold_kb.consultation import parse_age, parse_scale
 from threshold_kb.recommend import recommend, to_payload
-from threshold_kb.replies import SignsOfSafetyAnswers, recommendation_text
+from threshold_kb.replies import SignsOfSafetyAnswers, recommendation_text, record_notes, scale_warning
 
 MAX_WORRY = 5000  # characters kept; longer text is cut (and the practitioner told)
 WORRY_NOTED = "Thank you. A few quick questions first; you can skip any of them."
@@ -44,6 +44,9 @@ def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: 
     rec = recommend(assessment, kb.now())
     payload = to_payload(rec)
     payload["signs_of_safety"] = sos.as_payload()
+    # What the text says about the practitioner's own answers, so that a card says it too.
+    payload["scale_warning"] = scale_warning(rec, sos)
+    payload["record"] = record_notes(rec, sos)
     payload["practitioner"] = practitioner_of(tracker)
     dispatcher.utter_message(text=recommendation_text(rec, sos), json_message=payload)
 

@@ -97,11 +97,9 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
             if match.indicator.text not in shown and len(shown) < 3:
                 shown.add(match.indicator.text)
                 lines.append(f'- "{match.indicator.text}" ({match.indicator.cite})')
-    if sos and sos.scale is not None and sos.scale <= 3 and not (a.level and a.level.statutory):
-        lines.append(
-            f"You rated the situation {sos.scale}/10. If you think the child may be at risk of significant harm, "
-            "contact the front door below whatever the suggested level."
-        )
+    warning = scale_warning(rec, sos)
+    if warning:
+        lines.append(warning)
     lines.append(f"Next steps ({_period(rec.period)}, {rec.moment.strftime('%a %d %b %H:%M')}):")
     for number, step in enumerate(rec.next_steps, 1):
         lines.append(f"{number}. {contact_line(step)}")
@@ -114,11 +112,23 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
         lines.append(f'Written follow-up: within {fu.written_followup_hours} hours. "{fu.quote}" ({fu.cite})')
     for rule in rec.consent[:1]:
         lines.append(f'Consent: "{rule.quote}" ({rule.cite})')
-    lines.append("Record: " + " ".join(_record(rec, sos)))
+    lines.append("Record: " + " ".join(record_notes(rec, sos)))
     return "\n".join(lines)
 
 
-def _record(rec: Recommendation, sos: SignsOfSafetyAnswers | None) -> list[str]:
+def scale_warning(rec: Recommendation, sos: SignsOfSafetyAnswers | None) -> str | None:
+    """A low safety scale below the statutory level: the practitioner's own judgement of risk
+    outranks the suggestion, so say where to go with it."""
+    level = rec.assessment.level
+    if not sos or sos.scale is None or sos.scale > 3 or (level and level.statutory):
+        return None
+    return (
+        f"You rated the situation {sos.scale}/10. If you think the child may be at risk of significant harm, "
+        "contact the front door below whatever the suggested level."
+    )
+
+
+def record_notes(rec: Recommendation, sos: SignsOfSafetyAnswers | None) -> list[str]:
     notes = list(WHAT_TO_RECORD)
     if sos and any(v is not None for v in (sos.worried, sos.working_well, sos.needs_to_happen, sos.scale)):
         notes.append("Your Signs of Safety answers (worries, what is working well, what needs to happen, scale).")

@@ -118,6 +118,8 @@ def level_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
         blocks.append(text(f"It is close to {close}."))
     if payload.get("why"):
         blocks.append(text(payload["why"]))
+    if payload.get("scale_warning"):
+        blocks.append(text(payload["scale_warning"], weight="Bolder", color="Attention"))
     return blocks
 
 
@@ -165,6 +167,10 @@ def guidance_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
     record = [r for r in payload.get("record") or [] if r]
     if record:
         blocks += [heading("What to record"), *(text(f"\u2022 {r}", spacing="Small") for r in record)]
+    who = payload.get("practitioner") or {}
+    if who.get("name"):
+        named = ", ".join(who[k] for k in ("name", "role", "organisation") if who.get(k))
+        blocks.append(text(f"Consultation recorded for {named}.", weight="Bolder"))
     return blocks
 
 

@@ -86,3 +86,20 @@ async def test_knowledge_base_down_and_danger_words_put_999_first(broken_kb, dis
     t = tracker("", slots={"authority": "peterborough", "worry": "dad is hitting mum right now"})
     await ActionRecommendNextStep().run(dispatcher, t, domain)
     assert texts(dispatcher)[0].startswith("If a child may be in danger right now, call 999")
+
+
+async def test_a_low_scale_below_the_statutory_level_is_said_on_the_card_as_in_the_text(kb, dispatcher, domain):
+    slots = {"authority": "stoke_on_trent", "worry": "attendance has dropped and he is often late", "sos_scale": "2"}
+    await ActionRecommendNextStep().run(dispatcher, tracker("2", slots=slots), domain)
+    [payload] = payloads(dispatcher)
+    assert payload["level"]["statutory"] is False
+    assert payload["scale_warning"].startswith("You rated the situation 2/10.")
+    assert payload["scale_warning"] in texts(dispatcher)[0]
+    assert any("Signs of Safety answers" in note for note in payload["record"])
+
+
+async def test_no_scale_warning_without_a_low_scale(kb, dispatcher, domain):
+    slots = {"authority": "stoke_on_trent", "worry": "attendance has dropped and he is often late", "sos_scale": "8"}
+    await ActionRecommendNextStep().run(dispatcher, tracker("8", slots=slots), domain)
+    [payload] = payloads(dispatcher)
+    assert payload["scale_warning"] is None and "You rated" not in texts(dispatcher)[0]

@@ -175,7 +175,8 @@ def strings(node) -> list[str]:
 FIXED_WORDS = set(
     "Call now Next steps Consent Written follow-up What to record In the document's words Open Closed "
     "In your own organisation This is a not statutory level Not classified no guessed you said borrowed "
-    "from It close They will ask for 's document publishes phone number these routes use what it gives".split()
+    "from It close They will ask for 's document publishes phone number these routes use what it gives "
+    "Consultation recorded for".split()
 )
 
 
@@ -206,3 +207,12 @@ def test_buttons_card():
             "msteams": {"type": "messageBack", "displayText": "Skip", "text": "/skip_question"},
         },
     }
+
+
+def test_a_scale_warning_and_the_practitioner_are_on_the_card(payloads):
+    payload = copy.deepcopy(next(iter(payloads.values())))
+    payload["scale_warning"] = "You rated the situation 2/10. If you think the child may be at risk ..."
+    payload["practitioner"] = {"name": "Alex Reid", "role": "Health visitor", "source": "teams"}
+    card = recommendation_card(payload)
+    assert position(card, payload["scale_warning"]) < position(card, "Next steps")
+    assert "Consultation recorded for Alex Reid, Health visitor." in texts(card)

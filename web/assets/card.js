@@ -77,7 +77,7 @@
       h("h4", null, "In the document's own words"),
       h("ul", { className: "ta-indicators" }, keyed(shown, function (ind) {
         return h("li", null,
-          h("q", null, ind.text),
+          h("q", null, "\u201C" + ind.text + "\u201D"),
           h("span", { className: "ta-cite" },
             " Level " + ind.level + ". " + ind.cite.text + (ind.borrowed_from ? " (from " + ind.borrowed_from + "'s document)" : "")));
       })));
@@ -134,6 +134,7 @@
       danger(payload),
       h("p", { className: "ta-authority" }, payload.authority.name + ". " + payload.document.title + " (" + payload.document.date + ")"),
       level(payload),
+      payload.scale_warning ? h("p", { className: "ta-warning", role: "note" }, payload.scale_warning) : null,
       alternative(payload),
       indicators(payload),
       nextSteps(payload),
