@@ -43,6 +43,7 @@ from bot.channels.teams_auth import (
 logger = logging.getLogger(__name__)
 
 TOKEN_MARGIN = 300  # renew our own access token this long before it expires
+GREETING = "/greet"
 MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 
 
@@ -59,6 +60,15 @@ def parse_activity(body: bytes) -> dict[str, Any] | None:
     if not activity["serviceUrl"].startswith(("https://", "http://")):
         return None
     return activity
+
+
+def welcomes_the_bot(activity: dict[str, Any]) -> bool:
+    """Teams says the bot was added (the app installed, a chat started) with a conversationUpdate
+    whose membersAdded includes the bot itself."""
+    if activity.get("type") != "conversationUpdate":
+        return False
+    bot = (activity.get("recipient") or {}).get("id")
+    return any(isinstance(m, dict) and m.get("id") == bot for m in activity.get("membersAdded") or [])
 
 
 def message_text(activity: dict[str, Any]) -> str:
@@ -226,9 +236,12 @@ class TeamsInput(BotFrameworkInput):
         except KeysUnavailable as error:
             logger.error("Teams: cannot check tokens: %s", error)
             return HTTPStatus.SERVICE_UNAVAILABLE, "Cannot check the token for now; try again later."
-        if activity.get("type") != "message":
+        if welcomes_the_bot(activity):
+            text = GREETING  # the greeting and the authority buttons, as soon as the app is added
+        elif activity.get("type") != "message":
             return HTTPStatus.OK, ""
-        text = message_text(activity)
+        else:
+            text = message_text(activity)
         if not text:
             logger.info("Teams: a message with no text and no button payload was ignored")
             return HTTPStatus.OK, ""

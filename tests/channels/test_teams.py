@@ -215,6 +215,18 @@ async def test_activities_that_are_not_messages_are_acknowledged_and_ignored(ser
     assert served.messages == []
 
 
+async def test_adding_the_bot_greets_the_practitioner_by_name(served, microsoft):
+    added = microsoft.activity(kind="conversationUpdate")
+    added["membersAdded"] = [{"id": added["recipient"]["id"]}]
+    someone_else = microsoft.activity(kind="conversationUpdate")
+    someone_else["membersAdded"] = [{"id": "29:another-user"}]
+    for activity in (added, someone_else):
+        status, _ = await post(served.url, activity, microsoft.mint())
+        assert status == 200
+    [greeting] = served.messages
+    assert greeting.text == "/greet" and greeting.metadata["practitioner"]["name"] == "Sam Patel"
+
+
 async def test_a_failure_while_handling_still_answers_200(served, microsoft, caplog):
     served.fail = True
     with caplog.at_level(logging.ERROR, logger="bot.channels.teams"):
