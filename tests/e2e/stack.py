@@ -3,6 +3,7 @@ loopback, with their own conversation database, driven over the REST channel."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -12,6 +13,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from bot.chat import send
 from threshold_kb.config import PROJECT_ROOT
@@ -86,3 +89,17 @@ class Stack:
 
     def say(self, sender: str, message: str) -> list[dict]:
         return send(self.rasa_port, sender, message)
+
+
+@contextlib.contextmanager
+def running_stack(workdir: Path, **settings):
+    """Both servers started (a Stack's credentials and env as keywords), stopped afterwards."""
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test-e2e does)")
+    stack = Stack(workdir, **settings)
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        yield stack
+    finally:
+        stack.stop_all()

@@ -20,7 +20,7 @@ import pytest
 from tests.actions.conftest import published
 from tests.channels.cards import link_targets
 from tests.channels.fake_microsoft import FakeMicrosoft
-from tests.e2e.stack import MODEL, Stack
+from tests.e2e.stack import Stack, running_stack
 from threshold_kb import loader
 
 pytestmark = pytest.mark.e2e
@@ -36,8 +36,6 @@ def microsoft():
 
 @pytest.fixture(scope="module")
 def teams_stack(tmp_path_factory, microsoft):
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run `make train` (make test-e2e does)")
     workdir = tmp_path_factory.mktemp("teams_stack")
     credentials = workdir / "credentials.yml"
     credentials.write_text(  # app id and secret come from the environment, as in production
@@ -47,13 +45,8 @@ def teams_stack(tmp_path_factory, microsoft):
         f"  token_url: {microsoft.token_url}\n"
     )
     env = {"MICROSOFT_APP_ID": microsoft.app_id, "MICROSOFT_APP_PASSWORD": microsoft.app_password}
-    running = Stack(workdir, credentials=credentials, env=env)
-    try:
-        running.start_actions()
-        running.start_rasa()
+    with running_stack(workdir, credentials=credentials, env=env) as running:
         yield running
-    finally:
-        running.stop_all()
 
 
 def tracker_url(stack: Stack, conversation: str) -> str:
