@@ -9,7 +9,9 @@ from pathlib import Path
 from threshold_kb import model as m
 from threshold_kb.provenance import normalise
 
-_PHONE = re.compile(r"^(999|[0-9][0-9 ]{4,}[0-9])$")
+# Dialable as printed: 999, or a full UK number with its area code (0 and 10 or 11 digits). A
+# number printed without its area code ("864180") would dial nothing from a mobile.
+_PHONE = re.compile(r"^(999|0(?: ?[0-9]){9,10})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
 _WEB = re.compile(r"^(https?://|www\.)\S+$")
 
@@ -30,7 +32,7 @@ def completeness_problems(authority: m.Authority) -> list[str]:
     for contact in authority.contacts:
         for phone in contact.phones:
             if not _PHONE.match(phone):
-                problems.append(f"{contact.id}: phone {phone!r} is not digits and spaces")
+                problems.append(f"{contact.id}: phone {phone!r} is not 999 or a full number with its area code")
         for email in contact.emails:
             if not _EMAIL.match(email):
                 problems.append(f"{contact.id}: email {email!r} is not an address")

@@ -50,8 +50,10 @@ def quoted(value: str) -> str:
 
 
 def tel(phone: str) -> str:
-    """The dialable target of a published number: its digits, a leading + kept."""
-    return ("+" if phone.strip().startswith("+") else "") + re.sub(r"\D", "", phone)
+    """The dialable target of a published number: its digits, a leading + kept, and the
+    trunk "(0)" of an international form ("+44 (0)1733 ...") dropped, as a dialler would."""
+    number = phone.strip().replace("(0)", "")
+    return ("+" if number.startswith("+") else "") + re.sub(r"\D", "", number)
 
 
 def web_target(address: str) -> str | None:

@@ -130,11 +130,11 @@ def test_every_link_is_a_published_contact(payloads, name):
 
 
 def test_phone_links_keep_the_printed_number_and_dial_its_digits():
-    step = {"phones": ["01782 234234", "+44 (0)1733 864170", "864180"], "emails": ["MASH@x.gov.uk"], "web": []}
+    step = {"phones": ["01782 234234", "+44 (0)1733 864170", "999"], "emails": ["MASH@x.gov.uk"], "web": []}
     assert contact_links(step) == [
         "[01782 234234](tel:01782234234)",
-        "[+44 (0)1733 864170](tel:+4401733864170)",
-        "[864180](tel:864180)",
+        "[+44 (0)1733 864170](tel:+441733864170)",
+        "[999](tel:999)",
         "[MASH@x.gov.uk](mailto:MASH@x.gov.uk)",
     ]
     assert tel("+44 1234") == "+441234"

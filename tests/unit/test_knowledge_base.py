@@ -1,5 +1,7 @@
 """Completeness and integrity of the five authorities' data."""
 
+from dataclasses import replace
+
 import pytest
 
 from tests.conftest import EXPECTED_LEVELS
@@ -88,3 +90,17 @@ def test_towns_come_with_their_source(authorities):
 def test_no_town_or_alias_names_two_authorities(repo):
     shared = {key: owners for key, owners in repo.names().items() if len({slug for slug, _ in owners}) > 1}
     assert shared == {}
+
+
+@pytest.mark.parametrize(
+    "phone, dialable",
+    [("01733 864180", True), ("0300 126 1000", True), ("999", True), ("01782234234", True),
+     ("864180", False), ("01733 8641", False), ("1733 864180", False), ("01733 864180 ext 2", False)],
+)
+def test_a_phone_must_be_dialable_as_printed(repo, phone, dialable):
+    """A number printed without its area code would dial nothing from a mobile: the check refuses it."""
+    authority = repo.get("peterborough")
+    front_door = next(c for c in authority.contacts if c.role == "front_door")
+    changed = replace(authority, contacts=(replace(front_door, phones=(phone,)),))
+    problems = [p for p in checks.completeness_problems(changed) if "phone" in p]
+    assert (problems == []) is dialable, problems

@@ -35,8 +35,8 @@
     });
   }
 
-  // The number as published, dialled as digits (a leading + kept).
-  function telHref(phone) { return "tel:" + phone.replace(/[^\d+]/g, ""); }
+  // The number as published, dialled as digits (a leading + kept, an international "(0)" dropped).
+  function telHref(phone) { return "tel:" + phone.replace("(0)", "").replace(/[^\d+]/g, ""); }
 
   var STATUS = { open: "open now", closed: "closed now", unknown: "", internal: "in your organisation" };
 
