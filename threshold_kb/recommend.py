@@ -13,7 +13,7 @@ from typing import Any
 
 from threshold_kb import model as m
 from threshold_kb import queries
-from threshold_kb.matching.engine import Assessment
+from threshold_kb.matching.engine import Assessment, IndicatorMatch
 
 PAYLOAD_SCHEMA_VERSION = 1
 EMERGENCY_NUMBER = "999"  # the national emergency number, the same in every authority
@@ -124,7 +124,9 @@ def _why(a: Assessment) -> str:
         )
     at_level = [mt for mt in a.matches if (mt.level or mt.indicator.level) == a.level.number]
     top = at_level[0] if at_level else (a.matches[0] if a.matches else None)
-    if top is None:
+    if a.precautionary and a.alternative:
+        reason = _precaution(a, top)
+    elif top is None:
         reason = f"I place this at {a.level.label}."
     elif top.borrowed_from:
         owner = top.borrowed_from.replace("_", " ").title()
@@ -134,7 +136,7 @@ def _why(a: Assessment) -> str:
         )
     else:
         reason = f'Your description matches "{top.indicator.text}", which the document places at {a.level.label}.'
-    if a.alternative:
+    if a.alternative and not a.precautionary:
         reason += f" It is close to {a.alternative.label}; use your professional judgement."
     for rule in a.rules:
         if rule.kind == "combination":
@@ -149,6 +151,28 @@ def _why(a: Assessment) -> str:
             "come from the other authorities' documents, cited as theirs."
         )
     return reason
+
+
+def _quote(match: IndicatorMatch) -> str:
+    owner = f"{match.borrowed_from.replace('_', ' ').title()}'s document, " if match.borrowed_from else ""
+    return f'"{match.indicator.text}" ({owner}{match.indicator.cite})'
+
+
+def _precaution(a: Assessment, top: IndicatorMatch | None) -> str:
+    """A level raised only by the engine's margin: say the words fit a range, and why the higher
+    end is suggested. The lower end is not offered as an answer: words alone cannot justify it."""
+    low = a.alternative
+    fitting = next((mt for mt in a.matches if (mt.level or mt.indicator.level) == low.number), None)
+    reason = f"Your words resemble indicators at {low.label}"
+    reason += f", such as {_quote(fitting)}," if fitting else ","
+    reason += f" and at {a.level.label}"
+    reason += f", such as {_quote(top)}." if top and top is not fitting else "."
+    return reason + (
+        f" A description alone cannot tell these apart, so I suggest the higher level, {a.level.label}, as a "
+        "precaution. Do not lower it on your own: talk it through with your designated safeguarding lead, who "
+        "can weigh what the words do not say: how often, for how long, the impact on the child, and how the "
+        "parents respond."
+    )
 
 
 def _is_dsl(name: str) -> bool:
@@ -238,6 +262,7 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
         "classified": rec.classified,
         "level": _level(a.level),
         "alternative_level": _level(a.alternative),
+        "precautionary": a.precautionary,
         "confidence": a.confidence,
         "indicators": [
             {

@@ -85,7 +85,12 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
     lines: list[str] = []
     if a.immediate_danger:
         lines.append(DANGER_FIRST)
-    if a.level is not None:
+    if a.level is not None and a.precautionary and a.alternative:
+        lines.append(
+            f"{a.authority.name}: {a.level.label}, as a precaution ({a.level.cite}): "
+            f"the words fit {a.alternative.label} to {a.level.label}."
+        )
+    elif a.level is not None:
         lines.append(f"{a.authority.name}: this looks like {a.level.label} ({a.level.cite}).")
     else:
         lines.append(f"{a.authority.name}: I cannot place this worry at a level with confidence, so I will not guess.")

@@ -112,6 +112,10 @@ def level_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
         blocks = [text(level.get("label", ""), size="Medium", weight="Bolder", spacing="Medium")]
         statutory = "a statutory level" if level.get("statutory") else "not a statutory level"
         blocks.append(text(f"This is {statutory}.", isSubtle=True, spacing="None"))
+        low = payload.get("alternative_level")
+        if payload.get("precautionary") and isinstance(low, dict):
+            span = f"{low.get('label', '')} to {level.get('label', '')}"
+            blocks.append(text(f"Suggested as a precaution: the words fit {span}.", weight="Bolder"))
     else:
         blocks = [text("Not classified: no level is guessed", size="Medium", weight="Bolder", spacing="Medium")]
     alternative = payload.get("alternative_level")

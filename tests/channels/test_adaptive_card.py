@@ -107,6 +107,18 @@ def test_alternative_level_and_borrowed_indicators_are_noted(payloads):
     assert payload["indicators"][0]["cite"]["text"] in shown
 
 
+def test_a_precautionary_level_gives_the_range_beside_the_heading(payloads):
+    payload = copy.deepcopy(payloads["stoke"])
+    payload["alternative_level"] = {**payload["level"], "label": "Level 2: Additional"}
+    payload["precautionary"] = True
+    shown = texts(recommendation_card(payload))
+    heading = shown.index(payload["level"]["label"])
+    span = f"Level 2: Additional to {payload['level']['label']}"
+    assert f"Suggested as a precaution: the words fit {span}." in shown[heading : heading + 3]
+    payload["precautionary"] = False
+    assert not any("precaution" in t for t in texts(recommendation_card(payload)))
+
+
 def test_at_most_five_indicators_each_once(payloads):
     payload = copy.deepcopy(payloads["stoke"])
     one = payload["indicators"][0]
@@ -176,7 +188,7 @@ FIXED_WORDS = set(
     "Call now Next steps Consent Written follow-up What to record In the document's words Open Closed "
     "In your own organisation This is a not statutory level Not classified no guessed you said borrowed "
     "from It close They will ask for 's document publishes phone number these routes use what it gives "
-    "Consultation recorded for".split()
+    "Consultation recorded for Suggested as precaution the words fit".split()
 )
 
 

@@ -111,6 +111,31 @@ def test_danger_now_is_flagged_and_never_below_the_statutory_level(engine):
     assert a.immediate_danger and a.level.statutory
 
 
+def test_a_precautionary_level_says_so_and_gives_the_range(engine, tuesday_morning):
+    """Words that fit several levels keep the highest, but the answer must not sound sure of it:
+    the range is given, in the payload and the reasons, and the lower end is not offered as the answer."""
+    a = engine.assess("stoke_on_trent", "reception boy needs help with his speech and language, mum is supportive")
+    assert a.precautionary and a.alternative is not None and a.alternative.number < a.level.number
+    payload = to_payload(recommend(a, tuesday_morning))
+    assert payload["precautionary"] is True
+    assert payload["alternative_level"]["number"] == a.alternative.number
+    assert f"Your words resemble indicators at {a.alternative.label}" in payload["why"]
+    assert f"I suggest the higher level, {a.level.label}, as a precaution." in payload["why"]
+    assert "Do not lower it on your own" in payload["why"]
+    clear = engine.assess("stoke_on_trent", "HV here, 4 month old, 2 bruises on cheek, mum no idea how")
+    assert clear.level.statutory and not clear.precautionary, "a strong statutory match is not a precaution"
+
+
+def test_the_precaution_never_applies_to_danger_and_only_ever_raises(engine, authorities):
+    cases = devset.load(devset.DEVSET_DIR, tuple(a.slug for a in authorities))
+    for authority in authorities:
+        for case in cases:
+            a = engine.assess(authority.slug, case.text, case.age, working_well=case.working_well or "")
+            if a.precautionary:
+                assert not a.immediate_danger, case.id
+                assert a.alternative.number < a.level.number, case.id
+
+
 def test_the_cli_reads_json_lines_and_answers_one_line_each():
     lines = "\n".join(
         [

@@ -1,9 +1,13 @@
 """The first-version engine: paraphrase, negation, age, borrowing for Cumbria, no guessing."""
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 
 from threshold_kb.matching.age import age_from_text
-from threshold_kb.matching.engine import Engine
+from threshold_kb.matching.danger import DangerSignal
+from threshold_kb.matching.engine import Engine, Params
 from threshold_kb.matching.negation import split_terms
 from threshold_kb.matching.normalise import expand
 
@@ -99,3 +103,28 @@ def test_danger_is_reported_alongside_the_level(engine):
 def test_sexual_abuse_disclosure_is_statutory_everywhere(engine, slug):
     result = engine.assess(slug, "child disclosed that her stepdad has been sexually abusing her")
     assert result.level is not None and result.level.statutory, [m.indicator.text for m in result.matches]
+
+
+def _evidence_scoring(engine, slug, by_level, danger=()):
+    """Evidence whose every indicator at a level scores `by_level[level]` (words only)."""
+    evidence = engine.score(slug, "yr 4 boy, worried about him")
+    levels = engine._indexes[slug].levels
+    row = np.array([by_level.get(int(lv), 0.0) for lv in levels], dtype=np.float32)
+    return replace(evidence, lexical=row[None, :], danger=danger)
+
+
+def test_a_level_raised_only_by_the_margin_is_precautionary_and_gives_the_lower_end(engine):
+    evidence = _evidence_scoring(engine, "stoke_on_trent", {2: 0.5, 4: 0.45})
+    result = engine.decide(evidence, Params(margin=0.1, floor=0.9))
+    assert result.level.number == 4 and result.precautionary
+    assert result.alternative.number == 2
+    exact = engine.decide(evidence, Params(margin=0.0, floor=0.9))
+    assert exact.level.number == 2 and not exact.precautionary
+
+
+def test_a_level_set_by_a_rule_is_not_precautionary(engine):
+    danger = (DangerSignal(label="Violence happening now", phrase="hitting him now"),)
+    in_danger = engine.decide(_evidence_scoring(engine, "stoke_on_trent", {2: 0.5}, danger), Params(floor=0.9))
+    assert in_danger.level.statutory and not in_danger.precautionary
+    strong = engine.decide(_evidence_scoring(engine, "stoke_on_trent", {2: 0.7, 4: 0.65}), Params(floor=0.6))
+    assert strong.level.number == 4 and not strong.precautionary, "a strong statutory match supports the level"

@@ -1,6 +1,7 @@
 """What the assistant says: every contact published by that authority, every answer cited."""
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -104,3 +105,16 @@ def test_an_indicator_the_document_repeats_is_quoted_once(engine, tuesday_mornin
     text = recommendation_text(recommend(engine.assess("northamptonshire", worry), tuesday_morning))
     quoted = [line for line in text.splitlines() if line.startswith('- "')]
     assert len(quoted) == len(set(q.split('" (')[0] for q in quoted))
+
+
+def test_a_precautionary_level_is_said_with_its_range(engine, tuesday_morning):
+    plain = engine.assess("stoke_on_trent", "child disclosed that her stepdad has been sexually abusing her")
+    at_four, at_two = plain.authority.level(4), plain.authority.level(2)
+    cautious = replace(plain, level=at_four, alternative=at_two, precautionary=True, rules=())
+    text = recommendation_text(recommend(cautious, tuesday_morning))
+    assert text.splitlines()[0].startswith(f"Stoke-on-Trent: {at_four.label}, as a precaution")
+    assert text.splitlines()[0].endswith(f"the words fit {at_two.label} to {at_four.label}.")
+    assert "It is close to" not in text, "the range is said once"
+    assert "Do not lower it on your own" in text
+    sure = recommendation_text(recommend(replace(cautious, precautionary=False), tuesday_morning))
+    assert sure.splitlines()[0].startswith(f"Stoke-on-Trent: this looks like {at_four.label}")

@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         return {slug: score(cases, predictions[slug], slug, statutory[slug]) for slug in slugs}
 
     runs = {"engine": predict_all(engine_predictor(engine), slugs, cases)}
+    lowest = "the lowest level the words fit, without the precaution (not what the assistant says)"
+    runs[lowest] = predict_all(engine_predictor(engine, lowest=True), slugs, cases)
     baseline = Baseline(authorities)
     runs["baseline"] = predict_all(lambda slug, c: baseline.predict(slug, c.text, c.age, c.working_well), slugs, cases)
     if encoder is not None:
@@ -68,6 +70,15 @@ def main(argv: list[str] | None = None) -> int:
         "",
         *report.table("Engine", scores["engine"], names, targets=True),
         *report.table("Baseline: BM25 over each document's own text", scores["baseline"], names, targets=True),
+    ]
+    lines += [
+        "### Precaution",
+        "",
+        "When the words fit a range of levels and only the engine's margin chose the higher, the level is "
+        "*precautionary*: the assistant says so, gives the range, and asks that it is not lowered without "
+        "the designated safeguarding lead.",
+        "",
+        *report.precaution(runs["engine"], names),
     ]
     for name in runs:
         if name not in ("engine", "baseline"):

@@ -25,6 +25,7 @@ class Prediction:
     level: int | None  # None: unclassified (or out of scope)
     in_scope: bool
     danger: bool
+    precautionary: bool = False  # the words fit a range; the top was chosen as a precaution (engine only)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,16 @@ def table(title: str, scores: dict[str, Scores], names: dict[str, str], targets:
     return lines + [""]
 
 
+def precaution(predictions: dict[str, list[Prediction]], names: dict[str, str]) -> list[str]:
+    """How often the suggested level is a precaution, the top of a range the words fit."""
+    lines = ["| authority | messages given a level | of which as a precaution |", "|---|---|---|"]
+    for slug, preds in predictions.items():
+        placed = [p for p in preds if p.level is not None]
+        shown = sum(p.precautionary for p in placed)
+        lines.append(f"| {names[slug]} | {len(placed)} | {shown} ({_pct(shown / len(placed) if placed else None)}) |")
+    return lines + [""]
+
+
 def by_kind(cases: list[Case], predictions: dict[str, list[Prediction]]) -> list[str]:
     hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for slug, preds in predictions.items():

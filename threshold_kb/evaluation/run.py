@@ -11,10 +11,19 @@ from threshold_kb.matching.engine import Engine
 Predictor = Callable[[str, Case], Prediction]
 
 
-def engine_predictor(engine: Engine) -> Predictor:
+def engine_predictor(engine: Engine, lowest: bool = False) -> Predictor:
+    """The engine's suggested level; with `lowest`, the lowest level the words fit, i.e. the level
+    without the precaution (measured to show what the precaution saves, never what the assistant says)."""
+
     def predict(slug: str, case: Case) -> Prediction:
         a = engine.assess(slug, case.text, case.age, working_well=case.working_well or "")
-        return Prediction(level=a.level.number if a.level else None, in_scope=a.in_scope, danger=a.immediate_danger)
+        level = a.alternative if lowest and a.precautionary else a.level
+        return Prediction(
+            level=level.number if level else None,
+            in_scope=a.in_scope,
+            danger=a.immediate_danger,
+            precautionary=a.precautionary,
+        )
 
     return predict
 

@@ -13,6 +13,9 @@ How a worry is read:
 
 How a level is chosen (`decide`): each unit takes the level of its best indicator, moved up to
 a higher level whose indicator scores nearly as well; the worry takes the highest unit level.
+A level raised only by that margin is reported as `precautionary`, with the lowest level the words
+fit as `alternative`: words alone rarely separate neighbouring levels, so the engine says so rather
+than sound sure, and keeps the higher level.
 Then the documents' rules: an S47-marked or statutory indicator matched strongly sets a floor;
 a child in danger now is at least at the statutory level; a combination rule (Bedford: several
 Level 2 needs may make Level 3) may raise it; strengths may lower it by one, but only below the
@@ -89,6 +92,9 @@ class Assessment:
     in_scope: bool = True  # False: nothing in the message is about a child's welfare
     semantic: bool = False  # the sentence encoder took part
     rules: tuple[AppliedRule, ...] = field(default=())
+    # The words fit a range of levels, from `alternative` up to `level`, and nothing but the engine's
+    # over-triage margin chose the higher: a precaution of the engine's, not a rule of the document.
+    precautionary: bool = False
 
     @property
     def immediate_danger(self) -> bool:
@@ -284,6 +290,7 @@ class Engine:
 
         level = None
         likeliest = None  # the best-scoring level before the over-triage margin, for `alternative`
+        fitted = 0  # the highest best-scoring level of any unit: the level without the margin
         for number, unit in enumerate(blended):
             top = unit.max(initial=0.0)
             if top < (p.match if number == 0 else max(p.match, p.clause)):
@@ -292,8 +299,10 @@ class Engine:
             best_level_score = max(by_level.values())
             near = [lv for lv, s in by_level.items() if s >= best_level_score - p.margin]
             level = max(level or 0, max(near))
+            fitted = max(fitted, max(by_level, key=by_level.get))
             if number == 0:
                 likeliest = max(by_level, key=by_level.get)
+        margin_level = level
         strong = (best >= p.floor) & np.array(
             [e.level >= index.statutory or "s47" in e.indicator.markers for e in index.entries], dtype=bool
         )
@@ -352,6 +361,16 @@ class Engine:
                 alternative = authority.level(likeliest)
             if rules and rules[-1].kind in ("combination", "strengths"):
                 alternative = None
+        # What the evidence and the documents' rules support without the margin: the best fit, a
+        # strong statutory or S47 match, danger now, a combination rule.
+        supported = max(fitted, int(index.levels[strong].max()) if strong.any() else 0)
+        if evidence.danger:
+            supported = max(supported, index.statutory)
+        if any(r.kind == "combination" for r in rules):
+            supported = max(supported, rule.to_level)
+        precautionary = bool(level is not None and margin_level == level and supported < level)
+        if precautionary:
+            alternative = authority.level(supported)  # the lower end of the range the words fit
         return Assessment(
             authority=authority,
             level=authority.level(level) if level is not None else None,
@@ -364,6 +383,7 @@ class Engine:
             in_scope=in_scope,
             semantic=semantic is not None,
             rules=tuple(rules),
+            precautionary=precautionary,
         )
 
     def assess(

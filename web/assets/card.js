@@ -59,8 +59,17 @@
     return h("div", { className: "ta-level" + (lv.statutory ? " ta-statutory" : "") },
       h("h3", { className: "ta-level-name" }, lv.label),
       h("p", { className: "ta-level-kind" }, lv.statutory ? "Statutory level (children's social care)" : "Below the statutory threshold"),
+      precaution(payload),
       h("p", null, payload.why),
       h("p", { className: "ta-cite" }, "Source: " + lv.cite.text));
+  }
+
+  // A level suggested as a precaution (the words fit a range of levels) says so beside the heading.
+  function precaution(payload) {
+    var low = payload.alternative_level;
+    if (!payload.precautionary || !low) return null;
+    return h("p", { className: "ta-precaution" },
+      "Suggested as a precaution: the words fit " + low.label + " to " + payload.level.label + ".");
   }
 
   // The best-fitting lower level, unless the reasons already say so.
