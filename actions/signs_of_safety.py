@@ -39,6 +39,8 @@ _KEYWORDS = {
     "sos_needs_to_happen": "needs to happen",
 }
 SKIP_HINT = ' (Say "skip" to skip this question, or "just tell me" to skip the rest.)'
+# Channels that draw the Skip buttons: the hint would only repeat them. REST clients may not.
+BUTTON_CHANNELS = frozenset({"socketio", "teams"})
 # "just tell me" goes through NLU as text, so SKIP_ALL sees it whatever the channel.
 SKIP_BUTTONS = [{"title": "Skip", "payload": "/skip_question"}, {"title": "Skip the rest", "payload": "just tell me"}]
 
@@ -71,7 +73,8 @@ class ActionAskSignsOfSafety(KnowledgeBaseAction, ABC):
             text = question_for(kb, tracker.get_slot("authority"), self.slot)
         if self.slot == "sos_scale":
             text += " Reply with a number from 0 to 10."
-        dispatcher.utter_message(text=text + SKIP_HINT, buttons=SKIP_BUTTONS)
+        hint = "" if tracker.get_latest_input_channel() in BUTTON_CHANNELS else SKIP_HINT
+        dispatcher.utter_message(text=text + hint, buttons=SKIP_BUTTONS)
         return []
 
 

@@ -63,6 +63,7 @@ def tracker(
     entities: list[dict[str, Any]] | None = None,
     active_loop: str | None = None,
     metadata: dict[str, Any] | None = None,
+    input_channel: str | None = None,
 ) -> Tracker:
     all_slots = {"recommended": False, **(slots or {})}
     return Tracker.from_dict(
@@ -75,7 +76,7 @@ def tracker(
                 "entities": entities or [],
                 "metadata": metadata or {},
             },
-            "events": [],
+            "events": [{"event": "user", "text": text, "input_channel": input_channel}] if input_channel else [],
             "paused": False,
             "followup_action": None,
             "active_loop": {"name": active_loop} if active_loop else {},

@@ -115,6 +115,15 @@ async def test_every_question_says_how_to_skip(kb, dispatcher, domain):
         assert '"skip"' in texts(dispatcher)[0]
 
 
+@pytest.mark.parametrize("channel, hinted", [("rest", True), ("socketio", False), ("teams", False)])
+async def test_the_skip_hint_is_written_only_where_no_buttons_are_drawn(channel, hinted, kb, dispatcher, domain):
+    asked = tracker(slots={"authority": "peterborough"}, input_channel=channel)
+    await ActionAskSosWorkingWell().run(dispatcher, asked, domain)
+    [message] = dispatcher.messages
+    assert ('"skip"' in message["text"]) is hinted
+    assert [b["title"] for b in message["buttons"]] == ["Skip", "Skip the rest"], "buttons on every channel"
+
+
 async def test_knowledge_base_down_ends_the_questions_with_the_safe_answer(broken_kb, dispatcher, domain):
     t = tracker(
         "6", slots={"authority": "stoke_on_trent", "requested_slot": "sos_scale"}, active_loop="signs_of_safety_form"
