@@ -14,6 +14,8 @@ from threshold_kb.provenance import normalise
 _PHONE = re.compile(r"^(999|0(?: ?[0-9]){9,10})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
 _WEB = re.compile(r"^(https?://|www\.)\S+$")
+# Notes are read by practitioners: they name services, never the knowledge base's own ids.
+_INTERNAL_ID = re.compile(r"\b(contact|procedure|indicator|level)[ .]\d{3}\b", re.I)
 
 
 def completeness_problems(authority: m.Authority) -> list[str]:
@@ -39,6 +41,8 @@ def completeness_problems(authority: m.Authority) -> list[str]:
         for web in contact.web:
             if not _WEB.match(web):
                 problems.append(f"{contact.id}: web {web!r} is not an address")
+        if contact.note and _INTERNAL_ID.search(contact.note):
+            problems.append(f"{contact.id}: note names an internal id ({_INTERNAL_ID.search(contact.note).group()})")
     return problems
 
 

@@ -104,3 +104,10 @@ def test_a_phone_must_be_dialable_as_printed(repo, phone, dialable):
     changed = replace(authority, contacts=(replace(front_door, phones=(phone,)),))
     problems = [p for p in checks.completeness_problems(changed) if "phone" in p]
     assert (problems == []) is dialable, problems
+
+
+def test_a_contact_note_may_not_send_a_practitioner_to_an_internal_id(repo):
+    authority = repo.get("stoke_on_trent")
+    contact = authority.contacts[0]
+    changed = replace(authority, contacts=(replace(contact, note="Times are on contact 001."),))
+    assert any("internal id (contact 001)" in p for p in checks.completeness_problems(changed))
