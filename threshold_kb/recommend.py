@@ -129,7 +129,7 @@ def _why(a: Assessment) -> str:
     elif top is None:
         reason = f"I place this at {a.level.label}."
     elif top.borrowed_from:
-        owner = top.borrowed_from.replace("_", " ").title()
+        owner = _owner(top.borrowed_from)
         reason = (
             f'Your description matches "{top.indicator.text}" ({owner}\'s document, {top.indicator.cite}, '
             f"Level {top.indicator.level} there), which corresponds to {a.level.label} in {a.authority.name}."
@@ -153,8 +153,13 @@ def _why(a: Assessment) -> str:
     return reason
 
 
+def _owner(slug: str) -> str:
+    """The authority whose document a borrowed indicator comes from, as a reader would name it."""
+    return slug.replace("_", " ").title()
+
+
 def _quote(match: IndicatorMatch) -> str:
-    owner = f"{match.borrowed_from.replace('_', ' ').title()}'s document, " if match.borrowed_from else ""
+    owner = f"{_owner(match.borrowed_from)}'s document, " if match.borrowed_from else ""
     return f'"{match.indicator.text}" ({owner}{match.indicator.cite})'
 
 
