@@ -22,6 +22,7 @@ from threshold_kb.matching.encoder import load_encoder
 from threshold_kb.matching.engine import Engine
 from threshold_kb.replies import GUIDANCE_UNAVAILABLE, safe_answer
 from threshold_kb.store.repository import InMemoryRepository, Repository, SqlRepository
+from threshold_kb.triage.consult import Consultant
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class KnowledgeBase:
         self._now = now or (lambda: datetime.now(LONDON))
         self._repo: InMemoryRepository | None = None
         self._engine: Engine | None = None
+        self._consultant: Consultant | None = None
         self._lock = Lock()
 
     def now(self) -> datetime:
@@ -58,6 +60,13 @@ class KnowledgeBase:
         assert self._engine is not None
         return self._engine
 
+    @property
+    def consultant(self) -> Consultant:
+        """The engine's evidence and each authority's triage rules: the level, decided by asking."""
+        self._ensure()
+        assert self._consultant is not None
+        return self._consultant
+
     def _ensure(self) -> None:
         if self._repo is not None:
             return
@@ -70,6 +79,7 @@ class KnowledgeBase:
                 logger.error("knowledge base unavailable: %s", exc)
                 raise KnowledgeBaseUnavailable(str(exc)) from exc
             self._engine = Engine(authorities, load_encoder())  # None: words only, logged
+            self._consultant = Consultant(self._engine)
             self._repo = InMemoryRepository(authorities)
 
     def authority(self, slug: str | None) -> m.Authority | None:

@@ -13,21 +13,15 @@ from actions.kb import KnowledgeBase
 from actions.practitioner import practitioner_of
 from threshold_kb.consultation import parse_age, parse_scale
 from threshold_kb.recommend import recommend, to_payload
-from threshold_kb.replies import SignsOfSafetyAnswers, recommendation_text, record_notes, scale_warning
+from threshold_kb.replies import recommendation_text, record_notes, scale_warning, signs_of_safety_map
 
 MAX_WORRY = 5000  # characters kept; longer text is cut (and the practitioner told)
-WORRY_NOTED = "Thank you. A few quick questions first; you can skip any of them."
-SIGNS_OF_SAFETY_SLOTS = ("sos_worried", "sos_working_well", "sos_needs_to_happen", "sos_scale")
-
-
-def signs_of_safety(tracker: Tracker) -> SignsOfSafetyAnswers:
-    scale = answer(tracker.get_slot("sos_scale"))
-    return SignsOfSafetyAnswers(
-        worried=answer(tracker.get_slot("sos_worried")),
-        working_well=answer(tracker.get_slot("sos_working_well")),
-        needs_to_happen=answer(tracker.get_slot("sos_needs_to_happen")),
-        scale=parse_scale(scale) if scale else None,
-    )
+WORRY_NOTED = 'Thank you. A few quick questions first (at most three); "not sure" is always an answer.'
+# A new worry after a recommendation starts afresh: these are the previous consultation's answers.
+CONSULTATION_SLOTS = (
+    "stop_asking",
+    "q_harm", "q_pattern", "q_impact", "q_carers", "q_support", "q_services",
+)
 
 
 def child_age(tracker: Tracker) -> float | None:
@@ -35,13 +29,25 @@ def child_age(tracker: Tracker) -> float | None:
     return parse_age(value) if value else None
 
 
-def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker, slug: str) -> None:
-    sos = signs_of_safety(tracker)
+def consult(kb: KnowledgeBase, tracker: Tracker, slug: str | None = None):
+    """The triage of the worry so far, with the practitioner's answers to its questions, for the
+    authority given (one just chosen) or the conversation's."""
+    from actions.consultation_form import triage_answers  # the form module imports this one
+
     worry = tracker.get_slot("worry") or latest_text(tracker)
-    assessment = kb.engine.assess(
-        slug, worry, child_age(tracker), extra=sos.worried or "", working_well=sos.working_well or ""
+    return kb.consultant.assess(
+        slug or tracker.get_slot("authority"),
+        worry,
+        child_age(tracker),
+        triage_answers(tracker),
+        stop_asking=bool(tracker.get_slot("stop_asking")),
     )
+
+
+def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker, slug: str) -> None:
+    assessment = consult(kb, tracker, slug)
     rec = recommend(assessment, kb.now())
+    sos = signs_of_safety_map(assessment, tracker.get_slot("worry") or "")
     payload = to_payload(rec)
     payload["signs_of_safety"] = sos.as_payload()
     # What the text says about the practitioner's own answers, so that a card says it too.
@@ -67,12 +73,23 @@ class ActionRecordWorry(KnowledgeBaseAction):
         previous = tracker.get_slot("worry")
         events: list[EventType] = [SlotSet("worry", f"{previous}. {text}" if previous else text)]
         if tracker.get_slot("recommended"):
-            events += [SlotSet(slot, None) for slot in SIGNS_OF_SAFETY_SLOTS] + [SlotSet("recommended", False)]
+            events += [SlotSet(slot, None) for slot in CONSULTATION_SLOTS] + [SlotSet("recommended", False)]
         named = kb.find_authorities(text)
         if len(named) == 1 and named[0] != tracker.get_slot("authority"):
             events.append(SlotSet("authority", named[0]))
-        dispatcher.utter_message(text=WORRY_NOTED)
+        dispatcher.utter_message(text=WORRY_NOTED if _will_ask(kb, tracker, events) else "Thank you.")
         return events
+
+
+def _will_ask(kb: KnowledgeBase, tracker: Tracker, events: list[EventType]) -> bool:
+    """Whether the consultation will ask anything: not when the authority is known and the worry is
+    already decided (a red flag, danger now), so a disclosure is not met with "a few questions"."""
+    slug = next((e["value"] for e in events if e.get("name") == "authority"), tracker.get_slot("authority"))
+    if kb.authority(slug) is None:
+        return True
+    worry = next(e["value"] for e in events if e.get("name") == "worry")
+    triage = kb.consultant.assess(slug, worry).triage
+    return triage is None or bool(triage.questions)
 
 
 class ActionRecommendNextStep(KnowledgeBaseAction):

@@ -7,7 +7,6 @@ from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 from actions.base import KnowledgeBaseAction, latest_text
 from actions.recommendation import MAX_WORRY
 from threshold_kb import answers
-from threshold_kb.matching.danger import danger_signals
 from threshold_kb.matching.language import looks_english
 from threshold_kb.replies import DANGER_FIRST, danger_first
 
@@ -26,7 +25,7 @@ class ActionWarnDanger(KnowledgeBaseAction):
 
     def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
         text = latest_text(tracker)[:MAX_WORRY]
-        signals = danger_signals(text)
+        signals = kb.engine.danger.signals(text)  # the detector the NLU component flagged it with
         dispatcher.utter_message(text=danger_first(signals) if signals else DANGER_FIRST)
         previous = tracker.get_slot("worry")
         events: list[EventType] = [SlotSet("worry", f"{previous}. {text}" if previous else text)]

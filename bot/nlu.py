@@ -3,11 +3,11 @@
 EnglishOnly: a message in another language becomes `nlu_fallback`, so it gets the clear "I only
 read English" answer instead of a guessed intent.
 
-DangerFirst: danger words override any intent. Before any intent: threshold_kb's danger check.
-
-Placed after the intent classifier, it overrides the intent with `report_danger` whenever the
-words suggest a child may be in danger right now, so the 999 rule fires whatever DIET thought.
-The patterns are data in threshold_kb (matching/danger.yml), tested there.
+DangerFirst: danger words override any intent. Placed after the intent classifier, it overrides
+the intent with `report_danger` whenever the words suggest a child may be in danger right now, so
+the 999 rule fires whatever DIET thought. It runs threshold_kb's DangerDetector, the same one the
+engine uses: patterns (matching/danger.yml) and, with the sentence encoder, meaning
+(matching/danger_exemplars.yml). The encoder loads on the first message, not at training.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from threshold_kb.matching.danger import danger_signals
+from threshold_kb.matching.danger import DangerDetector
+from threshold_kb.matching.encoder import load_encoder
 from threshold_kb.matching.language import looks_english
 
 DANGER_INTENT = "report_danger"
@@ -62,10 +63,19 @@ class DangerFirst(GraphComponent):
     ) -> DangerFirst:
         return cls()
 
+    def __init__(self) -> None:
+        self._detector: DangerDetector | None = None
+
+    @property
+    def detector(self) -> DangerDetector:
+        if self._detector is None:
+            self._detector = DangerDetector(load_encoder())  # None (patterns only) if it cannot load
+        return self._detector
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if text.startswith("/") or not danger_signals(text):
+            if text.startswith("/") or not self.detector.signals(text):
                 continue
             _override(message, DANGER_INTENT)
         return messages

@@ -25,6 +25,7 @@ def _load_checked(require_sources: bool) -> tuple[Authority, ...]:
     authorities = loader.load_all()
     problems = [p for a in authorities for p in checks.completeness_problems(a)]
     seeds = config.seeds_dir()
+    problems += [p for a in authorities for p in checks.triage_problems(a, seeds if seeds.is_dir() else None)]
     if seeds.is_dir():
         problems += [p for a in authorities for p in checks.provenance_problems(a, seeds)]
     elif require_sources:

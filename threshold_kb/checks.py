@@ -59,6 +59,33 @@ def provenance_problems(authority: m.Authority, seeds: Path) -> list[str]:
     ]
 
 
+def triage_problems(authority: m.Authority, seeds: Path | None) -> list[str]:
+    """The authority's triage rules (threshold_kb/triage/rules/<slug>.yml) load, place every worry,
+    reach every level, and quote the document verbatim."""
+    from threshold_kb.triage.rules import RulesError, load_rules  # the rules are built on this model
+
+    try:
+        rules = load_rules(authority)
+    except (OSError, RulesError, KeyError, ValueError) as exc:
+        return [f"{authority.slug}: triage rules: {exc}"]
+    problems = [
+        f"{authority.slug}: triage rules never place a worry at Level {lv.number}"
+        for lv in authority.levels
+        if lv.number not in {r.level for r in rules.rules}
+    ]
+    source = seeds / authority.document.source_file if seeds else None
+    if source is not None and source.is_file():
+        haystack = normalise(source.read_text(encoding="utf-8"))
+        quotes = [(r.id, r.quote) for r in rules.rules]
+        quotes += [(f"red flag {f.kind}", f.quote) for f in rules.red_flags.values()]
+        problems += [
+            f"{authority.slug}: triage {item}: not found verbatim in {authority.document.source_file}: {quote[:80]!r}"
+            for item, quote in quotes
+            if normalise(quote) not in haystack
+        ]
+    return problems
+
+
 def quoted_values(a: m.Authority) -> Iterable[tuple[str, str, str]]:
     """(item id, field, value) for every value that must be the document's own words."""
     yield "document", "title", a.document.title

@@ -122,6 +122,8 @@ def _why(a: Assessment) -> str:
             "That does not mean it is low level: talk it through with your designated safeguarding lead, "
             "and contact the front door below if you think the child may be at risk of harm."
         )
+    if a.triage is not None:
+        return _triage_why(a)
     at_level = [mt for mt in a.matches if (mt.level or mt.indicator.level) == a.level.number]
     top = at_level[0] if at_level else (a.matches[0] if a.matches else None)
     if a.precautionary and a.alternative:
@@ -150,6 +152,36 @@ def _why(a: Assessment) -> str:
             f" {a.authority.name}'s own indicator examples are in a separate document, so these indicators "
             "come from the other authorities' documents, cited as theirs."
         )
+    return reason
+
+
+def _triage_why(a: Assessment) -> str:
+    """The level in the document's own words, from the qualifiers the triage used."""
+    t, name = a.triage, a.authority.name
+    if t.danger:
+        reason = f"The child may be in danger now, so this is at least {a.level.label} in {name}'s document."
+        if t.rule:
+            reason += f' "{t.rule.quote}" ({t.rule.cite}).'
+        return reason
+    if t.red_flag is not None:
+        said = f' (you said "{t.red_flag_words.phrase}")' if t.red_flag_words else ""
+        return (
+            f"This always goes to children's social care in {name}'s document{said}: "
+            f'"{t.red_flag.quote}" ({t.red_flag.cite}).'
+        )
+    reason = f'{name}\'s document places this at {a.level.label}: "{t.rule.quote}" ({t.rule.cite}).'
+    if not t.decided:
+        span = f"Level {t.low} to Level {t.high}"
+        if t.range_kept_high:
+            reason += (
+                f" What you know so far fits {span}; your description matches the document's own words at "
+                f"Level {t.high}, so I keep the higher level."
+            )
+        elif t.questions:
+            reason += f" Not decided yet: it could be {span}, depending on the answers to the questions."
+        else:
+            reason += f" What you know so far fits {span}."
+        reason += " Your designated safeguarding lead decides."
     return reason
 
 
@@ -299,4 +331,54 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
             for r in rec.consent
         ],
         "record": list(WHAT_TO_RECORD),
+        "questions": _questions_payload(a),
+        "triage": _triage_payload(a),
+    }
+
+
+def _questions_payload(a: Assessment) -> list[dict[str, Any]]:
+    """The questions still worth asking, in the order the assistant asks them (empty when decided)."""
+    t = a.triage
+    if t is None:
+        return []
+    return [
+        {"qualifier": q.qualifier, "text": q.text, "answers": [{"value": v, "title": title} for v, title in q.answers]}
+        for q in t.questions
+    ]
+
+
+def _triage_payload(a: Assessment) -> dict[str, Any] | None:
+    """How the level was decided: the range still open, the qualifiers read or answered, the
+    document's words for the level and what would change it."""
+    t = a.triage
+    if t is None:
+        return None
+    authority = a.authority
+    return {
+        "decided": t.decided,
+        "range": {"low": authority.level(t.low).label, "high": authority.level(t.high).label,
+                  "low_number": t.low, "high_number": t.high},
+        "kept_high": t.range_kept_high,
+        "red_flag": None if t.red_flag is None else {
+            "kind": t.red_flag.kind,
+            "words": t.red_flag_words.phrase if t.red_flag_words else None,
+            "quote": t.red_flag.quote,
+            "cite": _cite(t.red_flag.cite),
+        },
+        "facts": dict(t.facts),
+        "read_from_worry": dict(t.read),
+        "answered": list(t.asked),
+        "rule": None if t.rule is None else {"quote": t.rule.quote, "cite": _cite(t.rule.cite), "level": t.rule.level},
+        "changes": [
+            {
+                "qualifier": c.qualifier,
+                "value": c.value,
+                "if": c.phrase,
+                "level": authority.level(c.level).label,
+                "level_number": c.level,
+                "quote": c.rule.quote,
+                "cite": _cite(c.rule.cite),
+            }
+            for c in t.changes
+        ],
     }

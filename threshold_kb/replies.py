@@ -42,6 +42,35 @@ class SignsOfSafetyAnswers:
         }
 
 
+_WORKING_WELL = {"harm": ("no",), "impact": ("little",), "carers": ("engaging",), "support": ("helping",),
+                 "pattern": ("first_time",)}
+
+
+def signs_of_safety_map(a, worry: str) -> SignsOfSafetyAnswers:
+    """The Signs of Safety map, built from what the practitioner said and answered: the worry and
+    the answers on the side of risk; the answers that protect; and what the document says happens
+    at the level (its own words)."""
+    from threshold_kb.triage.qualifiers import qualifiers  # replies is imported by the triage's users
+
+    t = a.triage
+    if t is None:
+        return SignsOfSafetyAnswers(worried=worry or None)
+    worried, well = [worry] if worry else [], []
+    for name, value in t.facts.items():
+        q = qualifiers().get(name)
+        if q is None or value not in q.concrete:
+            continue
+        phrase = q.value(value).change
+        (well if value in _WORKING_WELL.get(name, ()) else worried).append(phrase)
+    response = a.level.response if a.level is not None and a.level.response else None
+    needs = f'"{" ".join(response.split())}" ({a.level.cite})' if response else None
+    return SignsOfSafetyAnswers(
+        worried="; ".join(worried) or None,
+        working_well="; ".join(well) or None,
+        needs_to_happen=needs,
+    )
+
+
 def danger_first(signals: Sequence[DangerSignal]) -> str:
     heard = "; ".join(f'"{s.phrase}"' for s in signals[:2])
     return (
@@ -95,6 +124,7 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
     else:
         lines.append(f"{a.authority.name}: I cannot place this worry at a level with confidence, so I will not guess.")
     lines.append(f"Why: {rec.why}")
+    lines.extend(change_lines(a))
     if a.matches:
         lines.append("Matched indicators, in the document's words:")
         shown: set[str] = set()  # some documents repeat an indicator in two tables: quote it once
@@ -121,6 +151,17 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
     return "\n".join(lines)
 
 
+def change_lines(a) -> list[str]:
+    """What would change the level, in the document's words."""
+    if a.triage is None:
+        return []
+    return [
+        f'If {c.phrase}, {a.authority.name}\'s document places this at {a.authority.level(c.level).label}: '
+        f'"{c.rule.quote}" ({c.rule.cite}).'
+        for c in a.triage.changes
+    ]
+
+
 def scale_warning(rec: Recommendation, sos: SignsOfSafetyAnswers | None) -> str | None:
     """A low safety scale below the statutory level: the practitioner's own judgement of risk
     outranks the suggestion, so say where to go with it."""
@@ -136,7 +177,7 @@ def scale_warning(rec: Recommendation, sos: SignsOfSafetyAnswers | None) -> str 
 def record_notes(rec: Recommendation, sos: SignsOfSafetyAnswers | None) -> list[str]:
     notes = list(WHAT_TO_RECORD)
     if sos and any(v is not None for v in (sos.worried, sos.working_well, sos.needs_to_happen, sos.scale)):
-        notes.append("Your Signs of Safety answers (worries, what is working well, what needs to happen, scale).")
+        notes.append("The Signs of Safety map below (worries, what is working well, what needs to happen).")
     return notes
 
 

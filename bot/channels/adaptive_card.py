@@ -126,6 +126,14 @@ def level_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
         blocks.append(text(payload["why"]))
     if payload.get("scale_warning"):
         blocks.append(text(payload["scale_warning"], weight="Bolder", color="Attention"))
+    triage = payload.get("triage") if isinstance(payload.get("triage"), dict) else {}
+    changes = [c for c in triage.get("changes") or [] if isinstance(c, dict)]
+    if changes:
+        blocks.append(text("What would change the level", weight="Bolder", spacing="Medium"))
+        for c in changes:
+            cite = c.get("cite") if isinstance(c.get("cite"), dict) else {}
+            said = f"If {c.get('if', '')}: {c.get('level', '')}. {quoted(c.get('quote', ''))}"
+            blocks.append(text(f"{said} ({cite.get('text', '')})"))
     return blocks
 
 

@@ -9,6 +9,7 @@ Out-of-scope cases have no level anywhere.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,12 @@ from threshold_kb.config import PROJECT_ROOT
 
 DEVSET_DIR = PROJECT_ROOT / "tests" / "devset"
 OUT_OF_SCOPE = "out_of_scope"
+HELD_OUT_TENTHS = 3  # about 30% of cases, chosen by a hash of the id, never used for tuning
+
+
+def held_out(case_id: str) -> bool:
+    """The part of the development set kept out of all tuning (rules, patterns, presumptions)."""
+    return int(hashlib.sha256(case_id.encode()).hexdigest(), 16) % 10 < HELD_OUT_TENTHS
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,12 @@ class Case:
     source: dict = field(default_factory=dict)
     expected: dict[str, int] = field(default_factory=dict)  # authority slug -> level
     because: dict[str, str] = field(default_factory=dict)
+    # What the practitioner would answer to each triage qualifier (facts_*.yml); absent = unknown
+    facts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def held_out(self) -> bool:
+        return held_out(self.id)
 
     @property
     def in_scope(self) -> bool:
@@ -39,6 +52,13 @@ class Case:
 
 class DevSetError(ValueError):
     """The development set is incomplete or inconsistent."""
+
+
+def _fact(value: object) -> str:
+    """YAML reads a bare yes/no as a boolean."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def load(directory: Path = DEVSET_DIR, slugs: tuple[str, ...] | None = None) -> list[Case]:
@@ -55,6 +75,9 @@ def load(directory: Path = DEVSET_DIR, slugs: tuple[str, ...] | None = None) -> 
         missing = sorted(set(slugs) - labels.keys())
         if missing:
             raise DevSetError(f"no labels file for {', '.join(missing)}")
+    facts: dict[str, dict] = {}
+    for path in sorted(directory.glob("facts_*.yml")):
+        facts.update(yaml.safe_load(path.read_text()) or {})
     cases = []
     for entry in raw:
         in_scope = entry["kind"] != OUT_OF_SCOPE
@@ -79,6 +102,7 @@ def load(directory: Path = DEVSET_DIR, slugs: tuple[str, ...] | None = None) -> 
                 source=entry.get("source") or {},
                 expected=expected,
                 because=because,
+                facts={k: _fact(v) for k, v in (facts.get(entry["id"]) or {}).items()},
             )
         )
     return cases

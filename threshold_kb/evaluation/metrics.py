@@ -26,6 +26,7 @@ class Prediction:
     in_scope: bool
     danger: bool
     precautionary: bool = False  # the words fit a range; the top was chosen as a precaution (engine only)
+    questions: int = 0  # questions the triage asked before this level (consulted runs)
 
 
 @dataclass(frozen=True)

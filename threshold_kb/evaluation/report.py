@@ -83,3 +83,59 @@ def definitions() -> list[str]:
         f"{TARGETS['exact']:.0%}.",
         "",
     ]
+
+
+def triage_table(
+    title: str,
+    cases: list[Case],
+    predictions: dict[str, list[Prediction]],
+    names: dict[str, str],
+    statutory: dict[str, int],
+) -> list[str]:
+    """The triage's figures per authority, with the shares that show whether the level informs:
+    below-statutory worries sent to the statutory level, and the statutory share against the labels'."""
+    lines = [
+        f"### {title}",
+        "",
+        "| authority | cases | exact | within one | under-triage | statutory recall | danger recall | "
+        "below-statutory placed statutory | statutory share (labels) | questions median / max |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for slug, preds in predictions.items():
+        s = triage_scores(cases, preds, slug, statutory[slug])
+        lines.append(
+            f"| {names[slug]} | {s['cases']} | {_pct(s['exact'])} | {_pct(s['within_one'])} | "
+            f"{_pct(s['under_triage'])} | {_pct(s['statutory_recall'])} | {_pct(s['danger_recall'])} | "
+            f"{_pct(s['below_placed_statutory'])} | {_pct(s['statutory_share'])} ({_pct(s['labels_statutory_share'])}) "
+            f"| {s['questions_median']:g} / {s['questions_max']} |"
+        )
+    return lines + [""]
+
+
+def triage_scores(cases: list[Case], preds: list[Prediction], slug: str, statutory: int) -> dict:
+    from statistics import median
+
+    from threshold_kb.evaluation.metrics import score
+
+    s = score(cases, preds, slug, statutory)
+    labelled = [(c, p) for c, p in zip(cases, preds, strict=True) if slug in c.expected]
+    below = [(c, p) for c, p in labelled if c.expected[slug] < statutory]
+    at_statutory = sum(p.level is not None and p.level >= statutory for _, p in labelled)
+    questions = [p.questions for _, p in labelled] or [0]
+    return {
+        "cases": s.cases,
+        "exact": s.exact,
+        "within_one": s.within_one,
+        "under_triage": s.under_triage,
+        "statutory_recall": s.statutory_recall,
+        "danger_recall": s.danger_recall,
+        "below_placed_statutory": sum(p.level is not None and p.level >= statutory for _, p in below) / len(below)
+        if below
+        else 0.0,
+        "statutory_share": at_statutory / len(labelled) if labelled else 0.0,
+        "labels_statutory_share": sum(c.expected[slug] >= statutory for c, _ in labelled) / len(labelled)
+        if labelled
+        else 0.0,
+        "questions_median": float(median(questions)),
+        "questions_max": max(questions),
+    }

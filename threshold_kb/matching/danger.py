@@ -41,3 +41,46 @@ def danger_signals(text: str) -> tuple[DangerSignal, ...]:
                 found.append(DangerSignal(label, match.group(0)))
                 break
     return tuple(found)
+
+
+_CLAUSES = re.compile(r"[.;!?\n]+|,\s*(?:but|and|so|because)\b|\s-\s")
+
+
+@lru_cache(maxsize=1)
+def _exemplars() -> dict:
+    return yaml.safe_load(Path(__file__).with_name("danger_exemplars.yml").read_text(encoding="utf-8"))
+
+
+class DangerDetector:
+    """Patterns first (danger.yml); with the sentence encoder, also meaning: a clause closer to a
+    danger exemplar than to any ordinary one (danger_exemplars.yml) raises it. Tuned for recall:
+    a false alarm costs a sentence, a miss could cost a child. The Rasa NLU component and the
+    engine use this same detector."""
+
+    def __init__(self, encoder=None):
+        self.encoder = encoder
+        self._danger = self._ordinary = None
+        if encoder is not None:
+            data = _exemplars()
+            self.threshold, self.margin = float(data["threshold"]), float(data["margin"])
+            self._danger = encoder.encode([clean(t) for t in data["danger"]])
+            self._ordinary = encoder.encode([clean(t) for t in data["negative"]])
+
+    def closeness(self, text: str) -> list[tuple[str, float, float]]:
+        """(clause, similarity to the nearest danger exemplar, to the nearest ordinary one)."""
+        clauses = [c.strip() for c in _CLAUSES.split(clean(text)) if len(c.split()) >= 3][:12]
+        if self.encoder is None or not clauses:
+            return []
+        vectors = self.encoder.encode(clauses)
+        danger = (vectors @ self._danger.T).max(axis=1)
+        ordinary = (vectors @ self._ordinary.T).max(axis=1)
+        return [(c, float(d), float(o)) for c, d, o in zip(clauses, danger, ordinary, strict=True)]
+
+    def signals(self, text: str) -> tuple[DangerSignal, ...]:
+        found = danger_signals(text)
+        if found or self.encoder is None:
+            return found
+        for clause, danger, ordinary in self.closeness(text):
+            if danger >= self.threshold and danger - ordinary >= self.margin:
+                return (DangerSignal("in danger now (by meaning)", clause),)
+        return ()

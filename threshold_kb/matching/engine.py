@@ -32,16 +32,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import yaml
 
 from threshold_kb import model as m
 from threshold_kb.matching.age import age_from_text, age_terms
-from threshold_kb.matching.danger import DangerSignal, danger_signals
+from threshold_kb.matching.danger import DangerDetector, DangerSignal
 from threshold_kb.matching.encoder import SentenceEncoder
 from threshold_kb.matching.negation import affirmed_text, split_terms
 from threshold_kb.matching.normalise import clean, content_terms, expand, lexicon
+
+if TYPE_CHECKING:
+    from threshold_kb.triage.decide import Triage
 
 MAX_UNITS = 12  # clauses scored separately; longer worries keep their longest clauses
 
@@ -95,6 +99,9 @@ class Assessment:
     # The words fit a range of levels, from `alternative` up to `level`, and nothing but the engine's
     # over-triage margin chose the higher: a precaution of the engine's, not a rule of the document.
     precautionary: bool = False
+    # The triage that chose the level (threshold_kb.triage): questions still open, the qualifiers
+    # used, what would change the level. None for the engine's own level (the evaluation baseline).
+    triage: Triage | None = None
 
     @property
     def immediate_danger(self) -> bool:
@@ -166,6 +173,7 @@ class Engine:
         for term, n in frequency.items():
             self.idf[self.vocabulary[term]] = math.log((1 + total) / (1 + n)) + 1
         self._vectors = self._embed_all(concerns)
+        self.danger = DangerDetector(encoder)  # the same detector as the Rasa NLU component
         self._indexes = {slug: self._index(a) for slug, a in self.authorities.items()}
 
     # -- indexing ----------------------------------------------------------------------------
@@ -268,7 +276,7 @@ class Engine:
             semantic=semantic,
             admitted=np.array([e.indicator.conditions.admits_age(age) for e in index.entries], dtype=bool),
             shared=shared,
-            danger=danger_signals(text),
+            danger=self.danger.signals(text),
             negated=tuple(sorted(negated)),
             lexicon_hit=bool(pattern.search(clean(text))) or _names_a_child(text),
             strength=strength,

@@ -79,6 +79,18 @@
     return h("p", { className: "ta-alternative" }, "It is close to " + alt.label + ".");
   }
 
+  // What would move the level, in the document's words (the triage's "changes").
+  function changes(payload) {
+    var items = (payload.triage && payload.triage.changes) || [];
+    if (!items.length) return null;
+    return h("section", { className: "ta-changes" },
+      h("h4", null, "What would change the level"),
+      h("ul", null, keyed(items, function (c) {
+        return h("li", null, "If " + c["if"] + ": " + c.level + ". ",
+          h("q", null, c.quote), " ", h("span", { className: "ta-cite" }, "(" + ((c.cite && c.cite.text) || "") + ")"));
+      })));
+  }
+
   function indicators(payload) {
     var shown = (payload.indicators || []).slice(0, 5);
     if (!shown.length) return null;
@@ -145,6 +157,7 @@
       level(payload),
       payload.scale_warning ? h("p", { className: "ta-warning", role: "note" }, payload.scale_warning) : null,
       alternative(payload),
+      changes(payload),
       indicators(payload),
       nextSteps(payload),
       quoted("Consent", "Consent", payload.consent || []),
