@@ -47,7 +47,7 @@ def consult(kb: KnowledgeBase, tracker: Tracker, slug: str | None = None):
 def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker, slug: str) -> None:
     assessment = consult(kb, tracker, slug)
     rec = recommend(assessment, kb.now())
-    sos = signs_of_safety_map(assessment, tracker.get_slot("worry") or "")
+    sos = signs_of_safety_map(assessment)
     payload = to_payload(rec)
     payload["signs_of_safety"] = sos.as_payload()
     # What the text says about the practitioner's own answers, so that a card says it too.

@@ -5,8 +5,10 @@ from __future__ import annotations
 from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
 
 from actions.base import KnowledgeBaseAction, latest_text
+from actions.kb import KnowledgeBaseUnavailable
 from actions.recommendation import MAX_WORRY
 from threshold_kb import answers
+from threshold_kb.matching.danger import danger_signals
 from threshold_kb.matching.language import looks_english
 from threshold_kb.replies import DANGER_FIRST, danger_first
 
@@ -25,7 +27,10 @@ class ActionWarnDanger(KnowledgeBaseAction):
 
     def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
         text = latest_text(tracker)[:MAX_WORRY]
-        signals = kb.engine.danger.signals(text)  # the detector the NLU component flagged it with
+        try:
+            signals = kb.engine.danger.signals(text)  # the detector the NLU component flagged it with
+        except KnowledgeBaseUnavailable:
+            signals = danger_signals(text)  # the patterns alone: 999 first whatever is down
         dispatcher.utter_message(text=danger_first(signals) if signals else DANGER_FIRST)
         previous = tracker.get_slot("worry")
         events: list[EventType] = [SlotSet("worry", f"{previous}. {text}" if previous else text)]

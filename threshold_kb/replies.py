@@ -46,16 +46,16 @@ _WORKING_WELL = {"harm": ("no",), "impact": ("little",), "carers": ("engaging",)
                  "pattern": ("first_time",)}
 
 
-def signs_of_safety_map(a, worry: str) -> SignsOfSafetyAnswers:
-    """The Signs of Safety map, built from what the practitioner said and answered: the worry and
-    the answers on the side of risk; the answers that protect; and what the document says happens
-    at the level (its own words)."""
+def signs_of_safety_map(a) -> SignsOfSafetyAnswers:
+    """The Signs of Safety map, built from what the practitioner said and answered: the answers on
+    the side of risk; the answers that protect; and what the document says happens at the level
+    (its own words). The worry itself is not copied into it: it may name the child."""
     from threshold_kb.triage.qualifiers import qualifiers  # replies is imported by the triage's users
 
     t = a.triage
     if t is None:
-        return SignsOfSafetyAnswers(worried=worry or None)
-    worried, well = [worry] if worry else [], []
+        return SignsOfSafetyAnswers()
+    worried, well = [], []
     for name, value in t.facts.items():
         q = qualifiers().get(name)
         if q is None or value not in q.concrete:

@@ -49,13 +49,17 @@ async def test_a_huge_worry_is_cut_and_the_practitioner_told(kb, dispatcher, dom
 async def test_recommendation_sends_text_and_a_payload_that_matches_the_schema(
     slug, kb, dispatcher, domain, authorities
 ):
-    t = tracker("", slots={"authority": slug, "worry": BRUISED_BABY, "sos_scale": "3", "sos_working_well": "skipped"})
+    t = tracker("", slots={"authority": slug, "worry": BRUISED_BABY})
     events = await ActionRecommendNextStep().run(dispatcher, t, domain)
     assert slot_events(events) == {"recommended": True}
     [payload] = payloads(dispatcher)
     jsonschema.validate(payload, SCHEMA)
     assert payload["authority"]["slug"] == slug
-    assert payload["signs_of_safety"] == {"worried": None, "working_well": None, "needs_to_happen": None, "scale": 3}
+    sos = payload["signs_of_safety"]
+    assert set(sos) == {"worried", "working_well", "needs_to_happen", "scale"}
+    assert "2 bruises" not in str(sos), "the map does not copy the worry, which may name the child"
+    if payload["level"] and payload["level"]["definition"]:
+        assert sos["needs_to_happen"] is None or payload["level"]["cite"]["text"] in sos["needs_to_happen"]
     level = payload["level"]
     assert level is None or level["statutory"], "a bruised 4-month-old is never placed below the statutory level"
     text = "\n".join(texts(dispatcher))
@@ -88,18 +92,8 @@ async def test_knowledge_base_down_and_danger_words_put_999_first(broken_kb, dis
     assert texts(dispatcher)[0].startswith("If a child may be in danger right now, call 999")
 
 
-async def test_a_low_scale_below_the_statutory_level_is_said_on_the_card_as_in_the_text(kb, dispatcher, domain):
-    slots = {"authority": "stoke_on_trent", "worry": "attendance has dropped and he is often late", "sos_scale": "2"}
-    await ActionRecommendNextStep().run(dispatcher, tracker("2", slots=slots), domain)
-    [payload] = payloads(dispatcher)
-    assert payload["level"]["statutory"] is False
-    assert payload["scale_warning"].startswith("You rated the situation 2/10.")
-    assert payload["scale_warning"] in texts(dispatcher)[0]
-    assert any("Signs of Safety answers" in note for note in payload["record"])
-
-
-async def test_no_scale_warning_without_a_low_scale(kb, dispatcher, domain):
-    slots = {"authority": "stoke_on_trent", "worry": "attendance has dropped and he is often late", "sos_scale": "8"}
-    await ActionRecommendNextStep().run(dispatcher, tracker("8", slots=slots), domain)
+async def test_no_scale_warning_now_that_no_scale_is_asked(kb, dispatcher, domain):
+    slots = {"authority": "stoke_on_trent", "worry": "attendance has dropped and he is often late"}
+    await ActionRecommendNextStep().run(dispatcher, tracker("", slots=slots), domain)
     [payload] = payloads(dispatcher)
     assert payload["scale_warning"] is None and "You rated" not in texts(dispatcher)[0]

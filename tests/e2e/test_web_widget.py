@@ -69,17 +69,24 @@ def sign_in(page: Page) -> None:
     page.get_by_role("button", name="Start").click()
 
 
-def skip_questions_until_the_card(page: Page) -> None:
+def answer_questions_until_the_card(page: Page, titles: tuple[str, ...] = ("Yes",)) -> int:
+    """Press, for each question, the first of `titles` it offers (else "Skip the rest"); returns
+    how many questions were answered."""
     card = page.locator(".ta-card")
-    for _ in range(8):  # at most: the age and the four Signs of Safety questions
-        skip = page.get_by_role("button", name="Skip", exact=True)
-        expect(skip.or_(card).first).to_be_visible(timeout=90_000)
+    asked = 0
+    for _ in range(5):  # at most the age and three triage questions
+        question = page.get_by_role("button", name="Skip the rest", exact=True)
+        expect(question.or_(card).first).to_be_visible(timeout=90_000)
         if card.count():
-            return
+            return asked
         answered = page.locator(".rw-message").count()
-        skip.last.click()
+        offered = [page.get_by_role("button", name=t, exact=True) for t in titles]
+        button = next((b.last for b in offered if b.count()), question.last)
+        button.click()
+        asked += 1
         expect(page.locator(".rw-message")).not_to_have_count(answered, timeout=90_000)
     expect(card).to_be_visible(timeout=90_000)
+    return asked
 
 
 def contrast(page: Page, selector: str) -> float:
@@ -115,7 +122,7 @@ def test_a_named_consultation_ends_in_a_card_with_a_number_to_tap_and_survives_a
     message = page.get_by_role("textbox", name="Your message")
     message.fill(WORRY)
     page.keyboard.press("Enter")
-    skip_questions_until_the_card(page)
+    answer_questions_until_the_card(page, ("Yes",))
 
     card = page.locator(".ta-card")
     expect(card.locator(".ta-level-name")).to_have_text(re.compile(r"^Level \d: "))
@@ -206,3 +213,24 @@ def test_a_socket_message_without_a_practitioner_goes_no_further(stack):
     tracker = json.load(urllib.request.urlopen(
         f"http://127.0.0.1:{stack.rasa_port}/conversations/anonymous-web/tracker", timeout=30))
     assert not [e for e in tracker["events"] if e["event"] == "user"], "an unnamed message reached the assistant"
+
+
+def test_the_buttons_lead_to_the_documents_level_in_at_most_three_questions(page, stack):
+    """A Level 2 worry in Stoke-on-Trent, answered by pressing the question buttons."""
+    page.goto(chat_url(stack))
+    sign_in(page)
+    expect(page.get_by_text(f"Hello {SAM['name']}.")).to_be_visible(timeout=90_000)
+    page.get_by_role("button", name="Stoke-on-Trent").click()
+    expect(page.get_by_text("Using Stoke-on-Trent's document")).to_be_visible(timeout=90_000)
+    page.get_by_role("textbox", name="Your message").fill(
+        "yr 3 girl is often tired in class, mum is working with us, no support in place yet"
+    )
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Question 1 of")).to_be_visible(timeout=90_000)
+    asked = answer_questions_until_the_card(page, ("No", "Noticeably", "My service can"))
+    assert 1 <= asked <= 3
+    card = page.locator(".ta-card")
+    expect(card.locator(".ta-level-name")).to_have_text(re.compile(r"^Level 2: "))
+    expect(card.get_by_role("heading", name="What would change the level")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    card.screenshot(path=str(SCREENSHOTS / "triage-level-2-card.png"))
