@@ -100,7 +100,8 @@ class ActionAskQualifier(KnowledgeBaseAction, ABC):
         assessment = consult(kb, tracker)
         still = len(assessment.triage.questions) if assessment.triage else 1
         total = max(answered + still, answered + 1)
-        text = f"Question {answered + 1} of {total}: {q.text}"
+        authority = kb.authority(tracker.get_slot("authority"))
+        text = f"{authority.name if authority else 'Triage'}, question {answered + 1} of {total}: {q.text}"
         buttons = [{"title": v.title, "payload": answer_payload(q.name, v.value)} for v in q.answers]
         channel = tracker.get_latest_input_channel()
         if channel not in BUTTON_CHANNELS:

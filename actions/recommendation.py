@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import KnowledgeBaseAction, answer, authority_buttons, latest_text
 from actions.kb import KnowledgeBase
 from actions.practitioner import practitioner_of
-from threshold_kb.consultation import parse_age, parse_scale
+from threshold_kb.consultation import parse_age
 from threshold_kb.recommend import recommend, to_payload
 from threshold_kb.replies import recommendation_text, record_notes, scale_warning, signs_of_safety_map
 
@@ -57,28 +57,31 @@ def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: 
     dispatcher.utter_message(text=recommendation_text(rec, sos), json_message=payload)
 
 
-class ActionRecordWorry(KnowledgeBaseAction):
+def record_worry(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """Keeps the worry (added to, for a consultation in progress) and notes a named authority.
 
-    A worry after a finished recommendation starts a fresh set of Signs of Safety answers."""
+    A worry after a finished recommendation starts a fresh set of triage answers."""
+    text = latest_text(tracker).strip()
+    if len(text) > MAX_WORRY:
+        dispatcher.utter_message(text=f"That is long, so I have kept the first {MAX_WORRY} characters.")
+        text = text[:MAX_WORRY]
+    previous = tracker.get_slot("worry")
+    events: list[EventType] = [SlotSet("worry", f"{previous}. {text}" if previous else text)]
+    if tracker.get_slot("recommended"):
+        events += [SlotSet(slot, None) for slot in CONSULTATION_SLOTS] + [SlotSet("recommended", False)]
+    named = kb.find_authorities(text)
+    if len(named) == 1 and named[0] != tracker.get_slot("authority"):
+        events.append(SlotSet("authority", named[0]))
+    dispatcher.utter_message(text=WORRY_NOTED if _will_ask(kb, tracker, events) else "Thank you.")
+    return events
 
+
+class ActionRecordWorry(KnowledgeBaseAction):
     def name(self) -> str:
         return "action_record_worry"
 
     def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
-        text = latest_text(tracker).strip()
-        if len(text) > MAX_WORRY:
-            dispatcher.utter_message(text=f"That is long, so I have kept the first {MAX_WORRY} characters.")
-            text = text[:MAX_WORRY]
-        previous = tracker.get_slot("worry")
-        events: list[EventType] = [SlotSet("worry", f"{previous}. {text}" if previous else text)]
-        if tracker.get_slot("recommended"):
-            events += [SlotSet(slot, None) for slot in CONSULTATION_SLOTS] + [SlotSet("recommended", False)]
-        named = kb.find_authorities(text)
-        if len(named) == 1 and named[0] != tracker.get_slot("authority"):
-            events.append(SlotSet("authority", named[0]))
-        dispatcher.utter_message(text=WORRY_NOTED if _will_ask(kb, tracker, events) else "Thank you.")
-        return events
+        return record_worry(kb, dispatcher, tracker)
 
 
 def _will_ask(kb: KnowledgeBase, tracker: Tracker, events: list[EventType]) -> bool:

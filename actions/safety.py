@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from rasa_sdk.events import EventType, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 
 from actions.base import KnowledgeBaseAction, latest_text
 from actions.kb import KnowledgeBaseUnavailable
-from actions.recommendation import MAX_WORRY
+from actions.recommendation import MAX_WORRY, record_worry
 from threshold_kb import answers
 from threshold_kb.matching.danger import danger_signals
+from threshold_kb.matching.engine import names_a_child
 from threshold_kb.matching.language import looks_english
 from threshold_kb.replies import DANGER_FIRST, danger_first
 
@@ -59,7 +60,19 @@ class ActionDefaultFallback(KnowledgeBaseAction):
 
     def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
         said = latest_text(tracker)
+        if _a_worry(said) and not tracker.active_loop_name:
+            # The classifier was unsure (or took it for an answer), but the words are a worry about
+            # a child: no worry is lost to the fallback. It starts the consultation.
+            return [*record_worry(kb, dispatcher, tracker), FollowupAction("signs_of_safety_form")]
         reason = NOT_UNDERSTOOD if looks_english(said) else NOT_ENGLISH + NOT_UNDERSTOOD
         context = f"{tracker.get_slot('worry') or ''} {said}"
         dispatcher.utter_message(text=kb.safe_answer(tracker.get_slot("authority"), context, reason=reason))
         return [UserUtteranceReverted()]
+
+
+WORRY_WORDS = 6  # "I'm worried about a child" says little; a described worry has more words
+
+
+def _a_worry(text: str) -> bool:
+    """A message about a child, in English, long enough to describe something."""
+    return len(text.split()) >= WORRY_WORDS and looks_english(text) and names_a_child(text)

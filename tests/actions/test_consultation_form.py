@@ -116,7 +116,7 @@ async def test_a_triage_question_has_a_button_per_answer_and_skip_the_rest(kb, d
                     input_channel="socketio")
     await ActionAskQCarers().run(dispatcher, asked, domain)
     [message] = dispatcher.messages
-    assert message["text"].startswith("Question 1 of ")
+    assert message["text"].startswith("Stoke-on-Trent, question 1 of ")
     assert "parents or carers" in message["text"]
     buttons = {b["title"]: b["payload"] for b in message["buttons"]}
     assert buttons["No, not working with us"] == '/answer_question{"triage_answer":"carers=not_engaging"}'

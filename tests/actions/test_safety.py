@@ -48,3 +48,17 @@ async def test_another_language_is_told_the_assistant_reads_english(kb, dispatch
         dispatcher, tracker("¿Dónde puedo denunciar un abuso infantil?", "nlu_fallback"), domain
     )
     assert "only read English" in texts(dispatcher)[0]
+
+
+async def test_a_worry_the_classifier_was_unsure_of_starts_the_consultation(kb, dispatcher, domain):
+    said = "I'm worried about a yr 3 girl who is often tired in class. Mum is working with us"
+    events = await ActionDefaultFallback().run(dispatcher, tracker(said, "answer_question"), domain)
+    assert any(e.get("event") == "followup" and e.get("name") == "signs_of_safety_form" for e in events)
+    assert slot_events(events)["worry"] == said
+    assert "not sure I understood" not in " ".join(texts(dispatcher))
+
+
+async def test_a_short_stray_answer_still_gets_the_fallback(kb, dispatcher, domain):
+    events = await ActionDefaultFallback().run(dispatcher, tracker("no", "answer_question"), domain)
+    assert not any(e.get("event") == "followup" for e in events)
+    assert "not sure I understood" in texts(dispatcher)[0]

@@ -38,7 +38,7 @@ def record(lines: list[str], said: str, replies: list[dict]) -> None:
             lines.append("**Assistant:** " + reply["text"].replace("\n", "  \n") + "\n")
         if reply.get("buttons"):
             lines.append("_buttons: " + ", ".join(b["title"] for b in reply["buttons"]) + "_\n")
-        if isinstance(reply.get("custom"), dict):
+        if isinstance(reply.get("custom"), dict) and reply["custom"].get("type") == "threshold_recommendation":
             card = reply["custom"]
             level = (card.get("level") or {}).get("label", "not classified")
             steps = "; ".join(s["name"] for s in card["next_steps"])
@@ -79,7 +79,7 @@ def _question(replies: list[dict]) -> dict | None:
 # Three children: what the practitioner writes, what they would answer, and the level each
 # authority's document gives (Peterborough has three levels).
 OPEN_WORRY = "worried about a boy in my class, something doesn't feel right"
-SETTLED = "yr 3 girl is often tired in class, mum is working with us, no support in place yet"
+SETTLED = "I'm worried about a yr 3 girl who is often tired in class. Mum is working with us, no support in place yet"
 TRIAGE_PATHS = {
     "additional needs": (
         SETTLED,
@@ -111,6 +111,9 @@ def test_the_questions_lead_to_the_documents_level(stack, slug, path):
     replies = stack.say(sender, CONSULTATIONS[slug][0])
     asked = []
     while not any(_card(r) for r in replies):
+        if "How old is the child?" in texts(replies):
+            replies = stack.say(sender, "8")
+            continue
         question = _question(replies)
         assert question is not None, f"neither a question nor the card: {replies}"
         assert any(r.get("buttons") for r in replies), "the question has buttons"
@@ -121,12 +124,12 @@ def test_the_questions_lead_to_the_documents_level(stack, slug, path):
     card = next(r["custom"] for r in replies if _card(r))
     assert asked, "an open worry asks at least one question"
     assert card["level"]["number"] == levels.get(slug, levels["default"]), (asked, card["why"])
-    assert card["triage"]["answered"] == asked
+    assert sorted(card["triage"]["answered"]) == sorted(asked)
 
 
 def test_a_typed_answer_works_like_the_button(stack):
     sender = "e2e-triage-typed"
-    stack.say(sender, OPEN_WORRY)
+    stack.say(sender, SETTLED)
     replies = stack.say(sender, "Cumbria")
     question = _question(replies)
     assert question is not None
@@ -159,7 +162,7 @@ def test_a_conversation_resumes_after_the_rasa_server_restarts(stack):
     sender = "e2e-restart"
     stack.say(sender, "I'm worried about a girl in my class, she's lost a lot of weight and seems withdrawn")
     asked = stack.say(sender, "Cumbria")
-    assert "Question 1 of" in texts(asked)
+    assert "question 1 of" in texts(asked)
     stack.stop("rasa")
     stack.start_rasa()
     replies = stack.say(sender, "just tell me")

@@ -223,10 +223,10 @@ def test_the_buttons_lead_to_the_documents_level_in_at_most_three_questions(page
     page.get_by_role("button", name="Stoke-on-Trent").click()
     expect(page.get_by_text("Using Stoke-on-Trent's document")).to_be_visible(timeout=90_000)
     page.get_by_role("textbox", name="Your message").fill(
-        "yr 3 girl is often tired in class, mum is working with us, no support in place yet"
+        "I'm worried about a yr 3 girl who is often tired in class. Mum is working with us, no support in place yet"
     )
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Question 1 of")).to_be_visible(timeout=90_000)
+    expect(page.get_by_text("question 1 of")).to_be_visible(timeout=90_000)
     asked = answer_questions_until_the_card(page, ("No", "Noticeably", "My service can"))
     assert 1 <= asked <= 3
     card = page.locator(".ta-card")

@@ -45,9 +45,9 @@ def safety_lines(engine: Engine, consultant: Consultant, devset: Path) -> list[s
             "",
             "| measure | value |",
             "|---|---|",
-            f"| danger recall (patterns and meaning) | {_pct(sum(d and t for d, t in zip(danger, is_danger, strict=False)), n_pos)} |",
-            f"| danger recall (patterns alone) | {_pct(sum(d and t for d, t in zip(patterns_only, is_danger, strict=False)), n_pos)} |",
-            f"| false 999 on messages not in danger | {_pct(sum(d and not t for d, t in zip(danger, is_danger, strict=False)), n_neg)} |",
+            f"| danger recall (patterns and meaning) | {_pct(_both(danger, is_danger), n_pos)} |",
+            f"| danger recall (patterns alone) | {_pct(_both(patterns_only, is_danger), n_pos)} |",
+            f"| false 999 on messages not in danger | {_pct(_both(danger, [not t for t in is_danger]), n_neg)} |",
             f"| red flag or danger found, where one is present | "
             f"{_pct(sum((d or bool(f)) and u for d, f, u in zip(danger, flags, urgent, strict=False)), sum(urgent))} |",
             f"| red flag raised on a near miss (no flag, no danger) | "

@@ -278,7 +278,7 @@ class Engine:
             shared=shared,
             danger=self.danger.signals(text),
             negated=tuple(sorted(negated)),
-            lexicon_hit=bool(pattern.search(clean(text))) or _names_a_child(text),
+            lexicon_hit=bool(pattern.search(clean(text))) or names_a_child(text),
             strength=strength,
         )
 
@@ -446,7 +446,7 @@ def _child_words() -> re.Pattern[str]:
     return re.compile("|".join(_rules_data().get("child_words", [])) or r"(?!)")
 
 
-def _names_a_child(text: str) -> bool:
+def names_a_child(text: str) -> bool:
     return bool(_child_words().search(clean(text)))
 
 
