@@ -71,16 +71,21 @@ class DangerDetector:
         clauses = [c.strip() for c in _CLAUSES.split(clean(text)) if len(c.split()) >= 3][:12]
         if self.encoder is None or not clauses:
             return []
-        vectors = self.encoder.encode(clauses)
+        return self.closeness_of(clauses, self.encoder.encode(clauses))
+
+    def closeness_of(self, clauses: list[str], vectors) -> list[tuple[str, float, float]]:
+        """As `closeness`, for clauses the caller has already encoded (the engine's units)."""
         danger = (vectors @ self._danger.T).max(axis=1)
         ordinary = (vectors @ self._ordinary.T).max(axis=1)
         return [(c, float(d), float(o)) for c, d, o in zip(clauses, danger, ordinary, strict=True)]
 
-    def signals(self, text: str) -> tuple[DangerSignal, ...]:
+    def signals(self, text: str, clauses: list[str] | None = None, vectors=None) -> tuple[DangerSignal, ...]:
+        """`clauses` and their `vectors`, when given, are reused instead of encoding again."""
         found = danger_signals(text)
         if found or self.encoder is None:
             return found
-        for clause, danger, ordinary in self.closeness(text):
+        near = self.closeness_of(clauses, vectors) if vectors is not None else self.closeness(text)
+        for clause, danger, ordinary in near:
             if danger >= self.threshold and danger - ordinary >= self.margin:
                 return (DangerSignal("in danger now (by meaning)", clause),)
         return ()

@@ -254,6 +254,7 @@ class Engine:
         coverage = queries @ index.weights.T
         enough = (queries @ index.present.T) >= index.needed
         lexical = np.where(enough, coverage, 0.0)
+        vectors = None
         if self.encoder is not None and index.vectors is not None:
             vectors = _encode(self.encoder, tuple(affirmed_text(e) or e for e in expanded))
             semantic = np.clip(vectors @ index.vectors.T, 0.0, 1.0)
@@ -276,7 +277,8 @@ class Engine:
             semantic=semantic,
             admitted=np.array([e.indicator.conditions.admits_age(age) for e in index.entries], dtype=bool),
             shared=shared,
-            danger=self.danger.signals(text),
+            # The danger model reads the units the engine has just encoded: no second encoding.
+            danger=self.danger.signals(text, units, vectors),
             negated=tuple(sorted(negated)),
             lexicon_hit=bool(pattern.search(clean(text))) or names_a_child(text),
             strength=strength,

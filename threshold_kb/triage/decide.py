@@ -18,6 +18,7 @@ would change the level; the way a consultation line or NHS Pathways decides, by 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 
 from threshold_kb.triage.qualifiers import NOT_SURE, qualifiers
@@ -69,9 +70,25 @@ def _concrete(name: str, value: str | None) -> tuple[str, ...]:
 
 
 def _levels(rules: AuthorityRules, facts: dict[str, str | None]) -> set[int]:
-    names = list(qualifiers())
-    options = [_concrete(n, facts.get(n)) for n in names]
-    return {rules.place(dict(zip(names, combo, strict=True))).level for combo in product(*options)}
+    """Every level the facts still allow: each way the unknown qualifiers could be answered."""
+    names = tuple(qualifiers())
+    return _levels_of(rules, tuple(facts.get(n) for n in names))
+
+
+@lru_cache(maxsize=8192)
+def _levels_of(rules: AuthorityRules, known: tuple[str | None, ...]) -> frozenset[int]:
+    names = tuple(qualifiers())
+    table = _table(rules)
+    options = [_concrete(n, v) for n, v in zip(names, known, strict=True)]
+    return frozenset(table[combo] for combo in product(*options))
+
+
+@lru_cache(maxsize=16)
+def _table(rules: AuthorityRules) -> dict[tuple[str, ...], int]:
+    """The level of every complete set of answers, placed once per authority."""
+    names = tuple(qualifiers())
+    every = product(*(qualifiers()[n].concrete for n in names))
+    return {combo: rules.place(dict(zip(names, combo, strict=True))).level for combo in every}
 
 
 def _presumed(facts: dict[str, str], answered_unsure: set[str]) -> dict[str, str]:
@@ -94,12 +111,9 @@ def _questions(rules: AuthorityRules, facts: dict[str, str | None], limit: int) 
     open_names = [n for n in qualifiers() if facts.get(n) is None]
     scored = []
     for order, name in enumerate(open_names):
-        widths = []
-        for value in qualifiers()[name].concrete:
-            levels = _levels(rules, {**facts, name: value})
-            widths.append(max(levels) - min(levels))
-        outcomes = {frozenset(_levels(rules, {**facts, name: v})) for v in qualifiers()[name].concrete}
-        if len(outcomes) > 1:  # the answer changes what is possible
+        outcomes = [_levels(rules, {**facts, name: v}) for v in qualifiers()[name].concrete]
+        widths = [max(levels) - min(levels) for levels in outcomes]
+        if len(set(outcomes)) > 1:  # the answer changes what is possible
             scored.append((sum(widths) / len(widths), order, name))
     chosen = [name for _, _, name in sorted(scored)][:limit]
     return tuple(

@@ -47,7 +47,7 @@ class RedFlagRule:
     level: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per authority, cached
 class AuthorityRules:
     slug: str
     statutory: int
