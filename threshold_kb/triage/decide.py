@@ -180,14 +180,16 @@ def triage(
     # Where the answers still leave a range, the worry matching the document's own words at a higher
     # level within it keeps that level (never above what the answers allow), and says so.
     backed = [lv for lv in supported_levels if low <= lv <= high and lv > level]
-    if backed and (not questions or settings().get("document_words_while_asking")):
+    if backed and not questions:
         level, kept_high = max(backed), True
         rule = next(r for r in rules.rules if r.level == level)
     if stop_asking and low != high and level < high:
         # The practitioner stopped the questions: what they did not answer counts on the side of risk.
         level, kept_high = high, True
         rule = next(r for r in rules.rules if r.level == high)
-    level = max(level, low)
+    if level < low:  # the presumption cannot go below what the answers already require
+        level = low
+        rule = next(r for r in rules.rules if r.level == low)
     return Triage(
         level=level,
         low=low,
