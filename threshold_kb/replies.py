@@ -147,6 +147,12 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
         lines.append(f'Written follow-up: within {fu.written_followup_hours} hours. "{fu.quote}" ({fu.cite})')
     for rule in rec.consent[:1]:
         lines.append(f'Consent: "{rule.quote}" ({rule.cite})')
+    if sos and any((sos.worried, sos.working_well, sos.needs_to_happen)):
+        lines.append("Signs of Safety map, from your answers:")
+        for title, value in (("What are we worried about?", sos.worried), ("What's working well?", sos.working_well),
+                             ("What needs to happen?", sos.needs_to_happen)):
+            if value:
+                lines.append(f"- {title} {value}")
     lines.append("Record: " + " ".join(record_notes(rec, sos)))
     return "\n".join(lines)
 
@@ -177,7 +183,7 @@ def scale_warning(rec: Recommendation, sos: SignsOfSafetyAnswers | None) -> str 
 def record_notes(rec: Recommendation, sos: SignsOfSafetyAnswers | None) -> list[str]:
     notes = list(WHAT_TO_RECORD)
     if sos and any(v is not None for v in (sos.worried, sos.working_well, sos.needs_to_happen, sos.scale)):
-        notes.append("The Signs of Safety map below (worries, what is working well, what needs to happen).")
+        notes.append("The Signs of Safety map (worries, what is working well, what needs to happen).")
     return notes
 
 

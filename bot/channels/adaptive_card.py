@@ -134,6 +134,12 @@ def level_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
             cite = c.get("cite") if isinstance(c.get("cite"), dict) else {}
             said = f"If {c.get('if', '')}: {c.get('level', '')}. {quoted(c.get('quote', ''))}"
             blocks.append(text(f"{said} ({cite.get('text', '')})"))
+    sos = payload.get("signs_of_safety") if isinstance(payload.get("signs_of_safety"), dict) else {}
+    rows = [("What are we worried about?", sos.get("worried")), ("What's working well?", sos.get("working_well")),
+            ("What needs to happen?", sos.get("needs_to_happen"))]
+    if any(value for _, value in rows):
+        blocks.append(text("Signs of Safety map", weight="Bolder", spacing="Medium"))
+        blocks += [text(f"{title} {value}") for title, value in rows if value]
     return blocks
 
 

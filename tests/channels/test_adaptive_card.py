@@ -228,3 +228,25 @@ def test_a_scale_warning_and_the_practitioner_are_on_the_card(payloads):
     card = recommendation_card(payload)
     assert position(card, payload["scale_warning"]) < position(card, "Next steps")
     assert "Consultation recorded for Alex Reid, Health visitor." in texts(card)
+
+
+def test_a_triaged_card_says_what_would_change_the_level_and_shows_the_signs_of_safety_map(authorities):
+    from datetime import datetime
+
+    from threshold_kb.clock import LONDON
+    from threshold_kb.matching.engine import Engine
+    from threshold_kb.recommend import recommend, to_payload
+    from threshold_kb.replies import signs_of_safety_map
+    from threshold_kb.triage.consult import Consultant
+
+    consultant = Consultant(Engine(authorities, None))
+    answers = {"harm": "no", "impact": "some", "services": "one", "carers": "engaging", "support": "none_yet"}
+    assessment = consultant.assess("stoke_on_trent", "yr 3 girl is often tired in class", None, answers)
+    payload = to_payload(recommend(assessment, datetime(2026, 11, 24, 10, 30, tzinfo=LONDON)))
+    payload["signs_of_safety"] = signs_of_safety_map(assessment).as_payload()
+    card = recommendation_card(payload)
+    assert payload["level"]["number"] == 2 and payload["triage"]["changes"]
+    assert position(card, "What would change the level") < position(card, "Signs of Safety map")
+    change = payload["triage"]["changes"][0]
+    assert any(change["if"] in t and change["level"] in t for t in texts(card))
+    assert any("What's working well?" in t and "the parents work with you" in t for t in texts(card))

@@ -91,6 +91,17 @@
       })));
   }
 
+  // The Signs of Safety map, built from the practitioner's answers.
+  function signsOfSafety(payload) {
+    var map = payload.signs_of_safety || {};
+    var rows = [["What are we worried about?", map.worried], ["What's working well?", map.working_well],
+      ["What needs to happen?", map.needs_to_happen]].filter(function (r) { return r[1]; });
+    if (!rows.length) return null;
+    return h("section", { className: "ta-sos" },
+      h("h4", null, "Signs of Safety map"),
+      h("ul", null, keyed(rows, function (r) { return h("li", null, h("strong", null, r[0] + " "), r[1]); })));
+  }
+
   function indicators(payload) {
     var shown = (payload.indicators || []).slice(0, 5);
     if (!shown.length) return null;
@@ -162,6 +173,7 @@
       nextSteps(payload),
       quoted("Consent", "Consent", payload.consent || []),
       payload.written_followup ? quoted("Follow up in writing", "Follow up in writing", [payload.written_followup]) : null,
+      signsOfSafety(payload),
       record(payload, payload.practitioner));
   }
 
