@@ -67,3 +67,9 @@ def _with_clause_breaks(text: str) -> list[str]:
             out.append("|")
         out.extend(tokens(chunk))
     return out
+
+
+def negated_before(text: str, start: int) -> bool:
+    """A negation cue in the three words before `start`, within its clause ("no disclosure")."""
+    before = re.split(r"[.;,!?]", text[:start])[-1].split()[-3:]
+    return any(w in NEGATION_CUES or w.endswith("n't") for w in before)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from threshold_kb.matching.normalise import NEGATION_CUES, clean
+from threshold_kb.matching.negation import negated_before
+from threshold_kb.matching.normalise import clean
 from threshold_kb.triage.qualifiers import qualifiers
 
 # A negated value reads as its opposite: "no one has hurt her", "mum isn't engaging", "not helping".
@@ -25,17 +26,13 @@ def _patterns() -> dict[str, dict[str, tuple[re.Pattern[str], ...]]]:
     return {q: {v: tuple(re.compile(p) for p in ps) for v, ps in values.items()} for q, values in data.items()}
 
 
-def _negated(text: str, start: int) -> bool:
-    before = re.split(r"[.;,!?]", text[:start])[-1].split()[-3:]
-    return any(w in NEGATION_CUES or w.endswith("n't") for w in before)
-
 
 def _said(text: str, patterns: tuple[re.Pattern[str], ...]) -> tuple[bool, bool]:
     """(affirmed somewhere, negated somewhere)."""
     affirmed = negated = False
     for pattern in patterns:
         for match in pattern.finditer(text):
-            if _negated(text, match.start()):
+            if negated_before(text, match.start()):
                 negated = True
             else:
                 affirmed = True

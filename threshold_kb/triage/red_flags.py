@@ -9,7 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from threshold_kb.matching.normalise import NEGATION_CUES, clean
+from threshold_kb.matching.negation import negated_before
+from threshold_kb.matching.normalise import clean
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,6 @@ def _patterns() -> tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]:
     return tuple((kind, tuple(re.compile(p) for p in ps)) for kind, ps in data["kinds"].items())
 
 
-def _negated(text: str, start: int) -> bool:
-    before = re.split(r"[.;,!?]", text[:start])[-1].split()[-3:]
-    return any(w in NEGATION_CUES or w.endswith("n't") for w in before)
-
 
 def red_flags(text: str) -> tuple[RedFlag, ...]:
     """Every red flag the worry raises, at most one per kind, in the file's order."""
@@ -35,7 +32,7 @@ def red_flags(text: str) -> tuple[RedFlag, ...]:
     found = []
     for kind, patterns in _patterns():
         for pattern in patterns:
-            match = next((mt for mt in pattern.finditer(cleaned) if not _negated(cleaned, mt.start())), None)
+            match = next((mt for mt in pattern.finditer(cleaned) if not negated_before(cleaned, mt.start())), None)
             if match:
                 found.append(RedFlag(kind, match.group(0)))
                 break
