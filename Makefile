@@ -21,7 +21,7 @@ kb: setup ## validate the knowledge base and build the database (SQLite unless T
 train: setup ## train the Rasa model, only if config, domain or data changed
 	@bash scripts/train.sh >/dev/null
 
-run: kb train ## set up, build the KB, train if needed, start the action server and Rasa (REST + HTTP API)
+run: kb train ## set up, build the KB, train if needed, start the action server and Rasa on loopback (web page, REST with a token, Teams)
 	@bash scripts/run.sh
 
 test: setup lint validate test-unit test-integration test-actions test-channels test-stories test-e2e ## everything CI runs, in order

@@ -3,6 +3,7 @@
   python -m bot.chat [--port 5005] [--sender me]
 
 Buttons are listed with numbers; type the number to press one. Card payloads are summarised.
+It sends the REST token (THRESHOLDS_REST_TOKEN, or the one `make run` generated: bot/secrets.py).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import json
 import urllib.request
 import uuid
 
+from bot.secrets import secret
 
-def send(port: int, sender: str, message: str) -> list[dict]:
+
+def send(port: int, sender: str, message: str, token: str | None = None) -> list[dict]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/webhooks/rest/webhook",
         data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token or secret('rest_token')}"},
     )
     with urllib.request.urlopen(request, timeout=120) as response:
         return json.load(response)

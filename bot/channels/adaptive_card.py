@@ -3,12 +3,19 @@
 Pure functions of the recommendation payload (docs/recommendation.schema.json): every name, number,
 address and quotation on a card is copied from the payload, never composed, so a card cannot show
 a contact the knowledge base does not publish. Only the headings are fixed words.
+
+A payload that does not fit the schema gives a small fallback card instead (fallback_card), never
+an exception: a failure here would leave the practitioner with no answer at all.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -18,6 +25,16 @@ MAX_INDICATORS = 5
 MAX_LINKS = 5  # Action.OpenUrl buttons under the card
 
 STATUS = {"open": "Open now", "closed": "Closed now", "internal": "In your own organisation"}
+
+FALLBACK_TEXT = (
+    "This answer could not be shown. If a child may be in danger now, call 999. "
+    "Otherwise talk to your designated safeguarding lead and contact the front door."
+)
+# Teams refuses a message over 40 KB of UTF-16 (413 MessageSizeTooBig): about 20,000 characters.
+# The largest real recommendation card is under 7,000; its text version under 3,000.
+MAX_CARD_CHARS = 20_000
+MAX_FALLBACK_CHARS = 6_000
+STRING_FIELDS = ("text", "title", "url", "fallbackText")  # Teams draws nothing if one is not text
 
 
 def is_recommendation(custom: Any) -> bool:
@@ -205,10 +222,65 @@ def open_url_actions(payload: dict[str, Any]) -> list[dict[str, Any]]:
     return actions
 
 
-def recommendation_card(payload: dict[str, Any], fallback_text: str | None = None) -> dict[str, Any]:
+def recommendation_card(payload: Any, fallback_text: str | None = None) -> dict[str, Any]:
     """The recommendation as one card: 999 first when a child may be in danger, then where the
     guidance comes from, the level and why, the document's words, the named next steps with their
-    published contacts, and consent, follow-up and recording guidance."""
+    published contacts, and consent, follow-up and recording guidance. A malformed payload gives
+    fallback_card."""
+    try:
+        check_required(payload)
+        result = full_card(payload, fallback_text if isinstance(fallback_text, str) else None)
+        check_sendable(result)
+        return result
+    except Exception:  # any shape of bad data: the payload crossed a process boundary
+        logger.warning("A recommendation payload could not be drawn; sending the fallback card", exc_info=True)
+        return fallback_card(payload, fallback_text)
+
+
+def check_required(payload: dict[str, Any]) -> None:
+    """Whose guidance it is and, by name, who to contact: a card without them is not safe to show."""
+    authority, steps = payload.get("authority"), payload.get("next_steps")
+    if not (isinstance(authority, dict) and isinstance(authority.get("name"), str) and authority["name"].strip()):
+        raise ValueError("the payload names no authority")
+    if not (isinstance(steps, list) and steps and all(isinstance(s, dict) and named(s) for s in steps)):
+        raise ValueError("the payload has no named next steps")
+
+
+def named(step: dict[str, Any]) -> bool:
+    return isinstance(step.get("name"), str) and bool(step["name"].strip())
+
+
+def check_sendable(result: dict[str, Any]) -> None:
+    """Raises unless Teams can draw and accept the card: every text a string, and small enough."""
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in STRING_FIELDS and not isinstance(value, str):
+                    raise TypeError(f"a card's {key} is not text")
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    if len(json.dumps(result, ensure_ascii=False)) > MAX_CARD_CHARS:
+        raise ValueError("the card is too large for Teams")
+
+
+def fallback_card(payload: Any, fallback_text: Any = None) -> dict[str, Any]:
+    """What a malformed recommendation is sent as: the safe route, then the message's own plain
+    text if it has one (cut short, so that the card can still be sent)."""
+    own = payload if isinstance(payload, dict) else {}
+    candidates = (fallback_text, own.get("text"), own.get("fallback_text"), own.get("fallback"))
+    said = next((s.strip() for s in candidates if isinstance(s, str) and s.strip()), "")
+    if len(said) > MAX_FALLBACK_CHARS:
+        said = said[:MAX_FALLBACK_CHARS] + "\u2026"
+    body = [text(FALLBACK_TEXT, weight="Bolder", color="Attention")] + ([text(said)] if said else [])
+    return card(body, fallbackText=f"{FALLBACK_TEXT}\n\n{said}".strip())
+
+
+def full_card(payload: dict[str, Any], fallback_text: str | None) -> dict[str, Any]:
     body: list[dict[str, Any]] = []
     if payload.get("immediate_danger"):
         body.append(danger_block(payload))

@@ -7,8 +7,9 @@ style from `web/assets/`, and rasa-webchat's bundle from `web/node_modules` (ins
 `make setup` with `npm ci`).
 
 A hosting site that signs its users in can pass the practitioner in request headers (by default
-`X-Practitioner-Name`, `-Role` and `-Organisation`); the page then does not ask. Only a proxy that
-sets these headers itself, removing any the browser sent, should be trusted with this.
+`X-Practitioner-Name`, `-Role` and `-Organisation`); the page then does not ask. The headers are
+read only from the addresses in THRESHOLDS_TRUSTED_PROXIES (none by default): a proxy that sets
+them itself, removing any the browser sent. From anyone else they are ignored.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.practitioner import practitioner
+from bot.settings import trusted_proxies
 from threshold_kb.config import PROJECT_ROOT
 
 WEB = PROJECT_ROOT / "web"
@@ -46,9 +48,13 @@ SECURITY_HEADERS = {
 }
 
 
-def page_settings(headers: Mapping[str, str], header_names: dict[str, str], socket_path: str) -> dict[str, Any]:
+def page_settings(
+    headers: Mapping[str, str], header_names: dict[str, str], socket_path: str, from_trusted_proxy: bool = True
+) -> dict[str, Any]:
     """What the page script needs: where the socket is, and the signed-in practitioner if any."""
-    signed_in = practitioner({field: headers.get(name) for field, name in header_names.items()}, "sign-in")
+    signed_in = None
+    if from_trusted_proxy:
+        signed_in = practitioner({field: headers.get(name) for field, name in header_names.items()}, "sign-in")
     return {"socketPath": socket_path, "practitioner": signed_in}
 
 
@@ -83,7 +89,8 @@ class WebPageInput(InputChannel):
 
         @page.route("/", methods=["GET"])
         async def index(request: Request) -> HTTPResponse:
-            settings = page_settings(request.headers, self.header_names, self.socket_path)
+            trusted = request.ip in trusted_proxies()
+            settings = page_settings(request.headers, self.header_names, self.socket_path, trusted)
             html = render((WEB / "index.html").read_text(encoding="utf-8"), settings)
             return response.html(html, headers={**SECURITY_HEADERS, "Cache-Control": "no-store"})
 

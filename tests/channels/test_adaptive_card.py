@@ -9,7 +9,15 @@ import re
 
 import pytest
 
-from bot.channels.adaptive_card import buttons_card, contact_links, recommendation_card, tel, web_target
+from bot.channels.adaptive_card import (
+    FALLBACK_TEXT,
+    MAX_CARD_CHARS,
+    buttons_card,
+    contact_links,
+    recommendation_card,
+    tel,
+    web_target,
+)
 from tests.channels.cards import link_targets, published_contacts
 
 
@@ -250,3 +258,67 @@ def test_a_triaged_card_says_what_would_change_the_level_and_shows_the_signs_of_
     change = payload["triage"]["changes"][0]
     assert any(change["if"] in t and change["level"] in t for t in texts(card))
     assert any("What's working well?" in t and "the parents work with you" in t for t in texts(card))
+
+
+# malformed payloads ------------------------------------------------------------------------------
+
+
+def changed(payload: dict, **fields) -> dict:
+    return {**copy.deepcopy(payload), **fields}
+
+
+def with_step(payload: dict, **fields) -> dict:
+    return changed(payload, next_steps=[{**payload["next_steps"][0], **fields}])
+
+
+MALFORMED = {
+    "only the type": lambda p: {"type": "threshold_recommendation"},
+    "not a dict": lambda p: ["threshold_recommendation"],
+    "authority null": lambda p: changed(p, authority=None),
+    "next steps missing": lambda p: changed(p, next_steps=None),
+    "next steps empty": lambda p: changed(p, next_steps=[]),
+    "next steps a string": lambda p: changed(p, next_steps="call the front door"),
+    "next steps a number": lambda p: changed(p, next_steps=5),
+    "a null next step": lambda p: changed(p, next_steps=[None]),
+    "a step's name an object": lambda p: with_step(p, name={"first": "MASH"}),
+    "a step's asks_for nulls": lambda p: with_step(p, asks_for=[None]),
+    "level label null": lambda p: changed(p, level={**p["level"], "label": None}),
+    "why a list": lambda p: changed(p, why=["a", "b"]),
+    "why huge": lambda p: changed(p, why="x" * 1_000_000),
+    "indicators a string": lambda p: changed(p, indicators="bruise"),
+    "a null indicator": lambda p: changed(p, indicators=[None]),
+    "consent a string": lambda p: changed(p, consent="ask first"),
+    "a null consent": lambda p: changed(p, consent=[None]),
+    "record a number": lambda p: changed(p, record=42),
+    "practitioner a string": lambda p: changed(p, practitioner="Sam"),
+}
+
+
+def is_fallback(card: dict) -> bool:
+    return card["body"][0]["text"] == FALLBACK_TEXT and card["fallbackText"].startswith(FALLBACK_TEXT)
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_a_malformed_payload_gives_the_small_fallback_card(payloads, name, caplog):
+    card = recommendation_card(MALFORMED[name](payloads["stoke"]), fallback_text=None)
+    assert is_fallback(card), texts(card)
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.4" and "actions" not in card
+    assert all(isinstance(t, str) for t in texts(card))
+    assert len(json.dumps(card, ensure_ascii=False)) < 1000
+    assert "could not be drawn" in caplog.text
+
+
+def test_the_fallback_card_shows_the_plain_text_as_given_and_cut_short(payloads):
+    said = "Stoke-on-Trent: call the front door on 01782 235100."
+    card = recommendation_card(changed(payloads["stoke"], next_steps=None), fallback_text=said)
+    assert texts(card) == [FALLBACK_TEXT, said] and card["fallbackText"] == f"{FALLBACK_TEXT}\n\n{said}"
+    card = recommendation_card({"type": "threshold_recommendation", "text": said * 1000}, fallback_text=None)
+    assert is_fallback(card) and texts(card)[1].startswith(said)
+    assert len(json.dumps(card, ensure_ascii=False)) < MAX_CARD_CHARS, "still small enough for Teams"
+    card = recommendation_card({"type": "threshold_recommendation", "text": {"a": 1}}, fallback_text=5)
+    assert texts(card) == [FALLBACK_TEXT], "only a plain string is shown"
+
+
+@pytest.mark.parametrize("name", ["stoke", "danger", "unclassified", "web_only", "bedford"])
+def test_real_payloads_are_not_the_fallback(payloads, name):
+    assert not any(FALLBACK_TEXT in t for t in texts(recommendation_card(payloads[name])))

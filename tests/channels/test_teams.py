@@ -17,6 +17,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from bot.channels import teams_auth
+from bot.channels.adaptive_card import FALLBACK_TEXT
 from bot.channels.teams import TeamsInput
 from bot.channels.teams_auth import TeamsSettings
 from tests.channels.cards import link_targets, published_contacts
@@ -315,6 +316,16 @@ async def test_a_recommendation_is_sent_as_one_adaptive_card_with_only_published
     phones, emails = published_contacts(payload)
     assert set(link_targets(card, "tel")) == phones and phones
     assert set(link_targets(card, "mailto")) == emails and emails
+
+
+async def test_a_malformed_recommendation_is_sent_as_the_fallback_card_with_the_text(served, microsoft, payloads):
+    payload = {**payloads["stoke"], "next_steps": "call the front door"}
+    served.reply = {"text": "Stoke-on-Trent: call the front door.", "custom": payload}
+    await post(served.url, microsoft.activity("hello", conversation_id="a:bad"), microsoft.mint())
+    [activity] = microsoft.sent("a:bad")
+    card = activity["attachments"][0]["content"]
+    assert card["type"] == "AdaptiveCard"
+    assert [block["text"] for block in card["body"]] == [FALLBACK_TEXT, "Stoke-on-Trent: call the front door."]
 
 
 async def test_replies_go_to_the_conversation_with_the_token_from_the_token_endpoint(served, microsoft):

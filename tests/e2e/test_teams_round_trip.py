@@ -39,19 +39,15 @@ def teams_stack(tmp_path_factory, microsoft):
     workdir = tmp_path_factory.mktemp("teams_stack")
     credentials = workdir / "credentials.yml"
     credentials.write_text(  # app id and secret come from the environment, as in production
-        "rest:\n"
+        "bot.channels.rest.TokenRestInput:\n"
         "bot.channels.teams.TeamsInput:\n"
         f"  openid_metadata_url: {microsoft.openid_url}\n"
         f"  token_url: {microsoft.token_url}\n"
     )
-    env = {"MICROSOFT_APP_ID": microsoft.app_id, "MICROSOFT_APP_PASSWORD": microsoft.app_password}
+    env = {"MICROSOFT_APP_ID": microsoft.app_id, "MICROSOFT_APP_PASSWORD": microsoft.app_password,
+           "THRESHOLDS_API_TOKEN": "teams-e2e-api-token"}  # for the tests to read what was stored
     with running_stack(workdir, credentials=credentials, env=env) as running:
         yield running
-
-
-def tracker_url(stack: Stack, conversation: str) -> str:
-    """Rasa's HTTP API takes the conversation id as is (it does not percent-decode it)."""
-    return f"http://127.0.0.1:{stack.rasa_port}/conversations/{urllib.parse.quote(conversation, safe=':@')}/tracker"
 
 
 def post(stack: Stack, activity: dict, authorization: str | None) -> int:
@@ -101,8 +97,7 @@ def test_a_consultation_pressed_through_its_buttons_ends_in_the_recommendation_c
     assert "Stoke-on-Trent" in everything_said(taken), f"the next reply goes on under Stoke-on-Trent: {taken}"
     titles = [a["title"] for c in cards(taken) for a in c.get("actions", [])]
     assert "Stoke-on-Trent" not in titles, "the authority is not asked again"
-    with urllib.request.urlopen(tracker_url(teams_stack, conversation), timeout=30) as answer:
-        tracker = json.load(answer)
+    tracker = teams_stack.tracker(conversation)
     assert tracker["slots"]["authority"] == "stoke_on_trent"
     assert tracker["latest_message"]["text"] == stoke["data"]["payload"], "the press arrived as the button's payload"
 
@@ -122,8 +117,7 @@ def test_a_consultation_pressed_through_its_buttons_ends_in_the_recommendation_c
 def test_the_practitioner_is_kept_with_the_conversation(teams_stack, microsoft):
     conversation = "a:e2e-teams-practitioner"
     say(teams_stack, microsoft, conversation, "do I need mum's consent?")
-    with urllib.request.urlopen(tracker_url(teams_stack, conversation), timeout=30) as answer:
-        tracker = json.load(answer)
+    tracker = teams_stack.tracker(conversation)
     assert tracker["sender_id"] == conversation
     users = [e for e in tracker["events"] if e["event"] == "user"]
     assert users and users[0]["input_channel"] == "teams"
@@ -152,8 +146,7 @@ def test_a_bad_token_gets_401_and_no_reply(teams_stack, microsoft, case):
     assert status == 401
     time.sleep(0.5)
     assert microsoft.sent(conversation) == []
-    with urllib.request.urlopen(tracker_url(teams_stack, conversation), timeout=30) as answer:
-        assert not [e for e in json.load(answer)["events"] if e["event"] == "user"], "nothing reached the assistant"
+    assert not [e for e in teams_stack.tracker(conversation)["events"] if e["event"] == "user"], "nothing reached it"
 
 
 def test_with_no_teams_settings_the_server_starts_and_the_webhook_answers_503(tmp_path, microsoft):

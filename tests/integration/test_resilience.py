@@ -1,6 +1,7 @@
 """The Rasa server's stand-in when the action server fails: the safe answer, once per turn."""
 
 import socket
+import time
 
 import pytest
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
@@ -63,7 +64,7 @@ def test_wrapping_keeps_the_configured_url_and_token():
     assert ResilientActionEndpoint.wrap(None) is None
 
 
-@pytest.mark.parametrize(("status", "stands_in"), [(400, False), (404, False), (500, True), (502, True)])
+@pytest.mark.parametrize(("status", "stands_in"), [(400, False), (401, True), (404, True), (500, True), (502, True)])
 async def test_a_form_rejection_reaches_rasa_and_a_server_error_gets_the_stand_in(status, stands_in, monkeypatch):
     """400 is how the action server rejects a form value: Rasa must see it to ask again."""
 
@@ -78,3 +79,25 @@ async def test_a_form_rejection_reaches_rasa_and_a_server_error_gets_the_stand_i
     else:
         with pytest.raises(ClientResponseError):
             await endpoint.request(json=body("worried"), method="post")
+
+
+async def test_a_hung_action_server_costs_one_timeout_per_turn_not_one_per_action(monkeypatch):
+    monkeypatch.setenv("THRESHOLDS_ACTION_TIMEOUT", "0.5")
+    stand_in_response(body("warm up"))  # reads the bundled files once, as bot.serve does at start
+    with socket.socket() as hung:  # listens, never answers: a stopped process looks like this
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)
+        endpoint = ResilientActionEndpoint(url=f"http://127.0.0.1:{hung.getsockname()[1]}/webhook")
+        turn = [{"event": "user", "timestamp": 1.0, "text": "worried"}]
+        call = {"sender_id": "c1", "slots": {}, "latest_message": {"text": "worried"}, "events": turn}
+        started = time.monotonic()
+        first = await endpoint.request(json={"next_action": "a1", "tracker": call}, method="post", timeout=300)
+        waited = time.monotonic() - started
+        said = {**call, "events": [*turn, {"event": "bot", "text": first["responses"][0]["text"]}]}
+        second = await endpoint.request(json={"next_action": "a2", "tracker": said}, method="post", timeout=300)
+        assert 0.4 < waited < 2 and time.monotonic() - started - waited < 0.2
+        assert UNAVAILABLE in first["responses"][0]["text"] and second["responses"] == []
+        next_turn = {**call, "events": [*turn, {"event": "user", "timestamp": 2.0, "text": "and now?"}]}
+        started = time.monotonic()
+        await endpoint.request(json={"next_action": "a1", "tracker": next_turn}, method="post")
+        assert time.monotonic() - started > 0.4, "a new turn tries the server again"

@@ -5,15 +5,32 @@
  * (the shape React.createElement returns, keyed by the global Symbol.for("react.element")). No
  * build step, no second copy of React. Every string shown comes from the payload: nothing here
  * adds a contact.
+ *
+ * A payload that does not fit docs/recommendation.schema.json is drawn as FALLBACK, never thrown:
+ * an error while rendering would unmount the whole widget, and it keeps the message in session
+ * storage, so the tab would stay blank after every reload. Values are checked where they are read
+ * (text(), list()), and h() refuses any child React could not render, so a card that builds also
+ * renders; the try/catch in CustomMessage is then all the guard needed (no error boundary, which
+ * would need React.Component).
  */
 (function () {
   "use strict";
   var REACT_ELEMENT = Symbol.for("react.element");
+  var FALLBACK = "This answer could not be shown. If a child may be in danger now, call 999. " +
+    "Otherwise talk to your designated safeguarding lead and contact the front door.";
+  var MAX_TEXT = 10000;  // the knowledge base's longest string is under 1,000 characters
+  var MAX_FALLBACK_TEXT = 1000;
 
   function h(type, props) {
     var children = [];
     for (var i = 2; i < arguments.length; i++) children.push(arguments[i]);
     children = flatten(children).filter(function (c) { return c !== null && c !== undefined && c !== false && c !== ""; });
+    children.forEach(function (c) {
+      // JSON cannot make the symbol, so a payload object can never pass for an element.
+      if (typeof c !== "string" && typeof c !== "number" && !(c && c.$$typeof === REACT_ELEMENT)) {
+        throw new TypeError("not renderable: " + typeof c);
+      }
+    });
     var p = Object.assign({}, props || {});
     var key = p.key === undefined ? null : String(p.key);
     delete p.key;
@@ -28,8 +45,28 @@
     }, []);
   }
 
+  // A payload value shown as text: a string (or number) of sane length, or the card is not drawn.
+  function text(value) {
+    if (typeof value === "number") return String(value);
+    if (typeof value !== "string" || value.length > MAX_TEXT) throw new TypeError("not text");
+    return value;
+  }
+
+  // An optional text: absent (null or undefined) gives "".
+  function optional(value) { return value === null || value === undefined ? "" : text(value); }
+
+  // A payload list: absent gives [], anything else that is not an array fails the card.
+  function list(value) {
+    if (value === null || value === undefined) return [];
+    if (!Array.isArray(value)) throw new TypeError("not a list");
+    return value;
+  }
+
+  // A citation's words; the schema allows a null citation.
+  function citeText(cite) { return cite === null || cite === undefined ? "" : text(cite.text); }
+
   function keyed(items, draw) {
-    return (items || []).map(function (item, i) {
+    return list(items).map(function (item, i) {
       var element = draw(item, i);
       return element ? Object.assign({}, element, { key: String(i) }) : null;
     });
@@ -38,13 +75,26 @@
   // The number as published, dialled as digits (a leading + kept, an international "(0)" dropped).
   function telHref(phone) { return "tel:" + phone.replace("(0)", "").replace(/[^\d+]/g, ""); }
 
+  // An http(s) link for a published web address (https:// added when it has no scheme), or null:
+  // a javascript: or other address from the payload must never become a live link.
+  function webHref(address) {
+    address = address.trim();
+    if (!address || /\s/.test(address)) return null;
+    if (/^https?:\/\//i.test(address)) return address;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(address)) return null;
+    return "https://" + address;
+  }
+
   var STATUS = { open: "open now", closed: "closed now", unknown: "", internal: "in your organisation" };
+
+  // Own keys only: a status of "constructor" must not show Object's source.
+  function statusText(status) { return Object.prototype.hasOwnProperty.call(STATUS, status) ? STATUS[status] : ""; }
 
   function danger(payload) {
     if (!payload.immediate_danger) return null;
-    var said = (payload.danger || []).map(function (d) { return d.label; }).join("; ");
+    var said = list(payload.danger).map(function (d) { return text(d.label); }).join("; ");
     return h("div", { className: "ta-danger", role: "alert" },
-      h("p", null, h("strong", null, "Call " + payload.emergency_number + " now"),
+      h("p", null, h("strong", null, "Call " + text(payload.emergency_number) + " now"),
         " (police or ambulance) if a child may be in danger."),
       said ? h("p", null, "What suggests danger now: " + said + ".") : null);
   }
@@ -53,15 +103,15 @@
     if (!payload.classified || !payload.level) {
       return h("div", { className: "ta-level" },
         h("h3", { className: "ta-level-name" }, "No level suggested"),
-        h("p", null, payload.why));
+        h("p", null, text(payload.why)));
     }
     var lv = payload.level;
     return h("div", { className: "ta-level" + (lv.statutory ? " ta-statutory" : "") },
-      h("h3", { className: "ta-level-name" }, lv.label),
+      h("h3", { className: "ta-level-name" }, text(lv.label)),
       h("p", { className: "ta-level-kind" }, lv.statutory ? "Statutory level (children's social care)" : "Below the statutory threshold"),
       precaution(payload),
-      h("p", null, payload.why),
-      h("p", { className: "ta-cite" }, "Source: " + lv.cite.text));
+      h("p", null, text(payload.why)),
+      citeText(lv.cite) ? h("p", { className: "ta-cite" }, "Source: " + citeText(lv.cite)) : null);
   }
 
   // A level suggested as a precaution (the words fit a range of levels) says so beside the heading.
@@ -69,25 +119,25 @@
     var low = payload.alternative_level;
     if (!payload.precautionary || !low) return null;
     return h("p", { className: "ta-precaution" },
-      "Suggested as a precaution: the words fit " + low.label + " to " + payload.level.label + ".");
+      "Suggested as a precaution: the words fit " + text(low.label) + " to " + text(payload.level.label) + ".");
   }
 
   // The best-fitting lower level, unless the reasons already say so.
   function alternative(payload) {
     var alt = payload.alternative_level;
-    if (!alt || (payload.why || "").indexOf(alt.label) >= 0) return null;
-    return h("p", { className: "ta-alternative" }, "It is close to " + alt.label + ".");
+    if (!alt || optional(payload.why).indexOf(text(alt.label)) >= 0) return null;
+    return h("p", { className: "ta-alternative" }, "It is close to " + text(alt.label) + ".");
   }
 
   // What would move the level, in the document's words (the triage's "changes").
   function changes(payload) {
-    var items = (payload.triage && payload.triage.changes) || [];
+    var items = list(payload.triage && payload.triage.changes);
     if (!items.length) return null;
     return h("section", { className: "ta-changes" },
       h("h4", null, "What would change the level"),
       h("ul", null, keyed(items, function (c) {
-        return h("li", null, "If " + c["if"] + ": " + c.level + ". ",
-          h("q", null, c.quote), " ", h("span", { className: "ta-cite" }, "(" + ((c.cite && c.cite.text) || "") + ")"));
+        return h("li", null, "If " + text(c["if"]) + ": " + text(c.level) + ". ",
+          h("q", null, text(c.quote)), " ", h("span", { className: "ta-cite" }, "(" + citeText(c.cite) + ")"));
       })));
   }
 
@@ -99,32 +149,34 @@
     if (!rows.length) return null;
     return h("section", { className: "ta-sos" },
       h("h4", null, "Signs of Safety map"),
-      h("ul", null, keyed(rows, function (r) { return h("li", null, h("strong", null, r[0] + " "), r[1]); })));
+      h("ul", null, keyed(rows, function (r) { return h("li", null, h("strong", null, r[0] + " "), text(r[1])); })));
   }
 
   function indicators(payload) {
-    var shown = (payload.indicators || []).slice(0, 5);
+    var shown = list(payload.indicators).slice(0, 5);
     if (!shown.length) return null;
     return h("section", { className: "ta-section", "aria-label": "Matched indicators" },
       h("h4", null, "In the document's own words"),
       h("ul", { className: "ta-indicators" }, keyed(shown, function (ind) {
         return h("li", null,
-          h("q", null, "\u201C" + ind.text + "\u201D"),
+          h("q", null, "\u201C" + text(ind.text) + "\u201D"),
           h("span", { className: "ta-cite" },
-            " Level " + ind.level + ". " + ind.cite.text + (ind.borrowed_from ? " (from " + ind.borrowed_from + "'s document)" : "")));
+            " Level " + text(ind.level) + ". " + citeText(ind.cite) +
+            (ind.borrowed_from ? " (from " + text(ind.borrowed_from) + "'s document)" : "")));
       })));
   }
 
   function contactLinks(step) {
     var links = [];
-    (step.phones || []).forEach(function (phone) {
-      links.push(h("a", { className: "ta-contact ta-phone", href: telHref(phone) }, phone));
+    list(step.phones).forEach(function (phone) {
+      links.push(h("a", { className: "ta-contact ta-phone", href: telHref(text(phone)) }, phone));
     });
-    (step.emails || []).forEach(function (email) {
-      links.push(h("a", { className: "ta-contact ta-email", href: "mailto:" + email }, email));
+    list(step.emails).forEach(function (email) {
+      links.push(h("a", { className: "ta-contact ta-email", href: "mailto:" + text(email) }, email));
     });
-    (step.web || []).forEach(function (url) {
-      links.push(h("a", { className: "ta-contact ta-web", href: url, target: "_blank", rel: "noopener noreferrer" }, url));
+    list(step.web).forEach(function (url) {
+      var href = webHref(text(url));
+      if (href) links.push(h("a", { className: "ta-contact ta-web", href: href, target: "_blank", rel: "noopener noreferrer" }, url));
     });
     return links.length ? h("p", { className: "ta-contacts" }, keyed(links, function (l) { return l; })) : null;
   }
@@ -133,56 +185,78 @@
     return h("section", { className: "ta-section", "aria-label": "Who to contact" },
       h("h4", null, "Who to contact"),
       h("ol", { className: "ta-steps" }, keyed(payload.next_steps, function (step) {
-        var when = [step.hours, STATUS[step.status]].filter(Boolean).join(", ");
+        var when = [optional(step.hours), statusText(step.status)].filter(Boolean).join(", ");
+        var asks = list(step.asks_for).map(text);
         return h("li", null,
-          h("strong", null, step.name),
+          h("strong", null, text(step.name)),
           when ? h("span", { className: "ta-when" }, " (" + when + ")") : null,
           contactLinks(step),
-          step.note ? h("p", { className: "ta-note" }, step.note) : null,
-          (step.asks_for || []).length ? h("p", null, "They will ask for: " + step.asks_for.join("; ")) : null);
+          optional(step.note) ? h("p", { className: "ta-note" }, step.note) : null,
+          asks.length ? h("p", null, "They will ask for: " + asks.join("; ")) : null);
       })));
   }
 
   function quoted(title, label, items) {
-    if (!items.length) return null;
+    if (!list(items).length) return null;
     return h("section", { className: "ta-section", "aria-label": label },
       h("h4", null, title),
       keyed(items, function (item) {
-        return h("blockquote", null, h("p", null, item.quote), h("footer", { className: "ta-cite" }, item.cite.text));
+        return h("blockquote", null, h("p", null, text(item.quote)), h("footer", { className: "ta-cite" }, citeText(item.cite)));
       }));
   }
 
   function record(payload, practitioner) {
     return h("section", { className: "ta-section", "aria-label": "What to record" },
       h("h4", null, "What to record"),
-      h("ul", null, keyed(payload.record, function (line) { return h("li", null, line); })),
+      h("ul", null, keyed(payload.record, function (line) { return h("li", null, text(line)); })),
       practitioner ? h("p", { className: "ta-practitioner" },
-        "Consultation recorded for " + [practitioner.name, practitioner.role, practitioner.organisation].filter(Boolean).join(", ") + ".") : null);
+        "Consultation recorded for " + [practitioner.name, practitioner.role, practitioner.organisation]
+          .map(optional).filter(Boolean).join(", ") + ".") : null);
   }
 
   function card(payload) {
-    var title = payload.authority.name + ": " + (payload.level && payload.classified ? payload.level.label : "no level suggested");
+    // A card naming no one to contact would leave the practitioner with nowhere to go.
+    if (!list(payload.next_steps).length) throw new TypeError("no next steps");
+    var authority = text(payload.authority.name);
+    var title = authority + ": " + (payload.level && payload.classified ? text(payload.level.label) : "no level suggested");
     return h("article", { className: "ta-card", "aria-label": "Recommendation. " + title },
       danger(payload),
-      h("p", { className: "ta-authority" }, payload.authority.name + ". " + payload.document.title + " (" + payload.document.date + ")"),
+      h("p", { className: "ta-authority" }, authority + ". " + text(payload.document.title) + " (" + text(payload.document.date) + ")"),
       level(payload),
-      payload.scale_warning ? h("p", { className: "ta-warning", role: "note" }, payload.scale_warning) : null,
+      optional(payload.scale_warning) ? h("p", { className: "ta-warning", role: "note" }, payload.scale_warning) : null,
       alternative(payload),
       changes(payload),
       indicators(payload),
       nextSteps(payload),
-      quoted("Consent", "Consent", payload.consent || []),
+      quoted("Consent", "Consent", payload.consent),
       payload.written_followup ? quoted("Follow up in writing", "Follow up in writing", [payload.written_followup]) : null,
       signsOfSafety(payload),
       record(payload, payload.practitioner));
   }
 
+  // What to show instead of a card: the safe route, and the payload's own plain text if it has one
+  // (as a text child, which React escapes; never as HTML).
+  function fallback(payload) {
+    var said = ["text", "fallback_text", "fallback"].map(function (k) { return payload[k]; })
+      .filter(function (v) { return typeof v === "string" && v.trim(); })[0];
+    if (said && said.length > MAX_FALLBACK_TEXT) said = said.slice(0, MAX_FALLBACK_TEXT) + "\u2026";
+    return h("div", { className: "ta-fallback", role: "alert" },
+      h("p", null, FALLBACK), said ? h("p", { className: "ta-fallback-text" }, said) : null);
+  }
+
   // The widget's customComponent: any custom message that is not a recommendation is shown as text.
   function CustomMessage(props) {
     var payload = props && props.custom;
-    if (payload && payload.type === "threshold_recommendation") return card(payload);
+    if (payload && payload.type === "threshold_recommendation") {
+      try {
+        return card(payload);
+      } catch (error) {
+        if (window.console) window.console.warn("Thresholds: a recommendation could not be drawn:", error);
+        return fallback(payload);
+      }
+    }
     return h("div", { className: "rw-response" }, JSON.stringify(payload || {}));
   }
 
-  window.ThresholdsCard = { CustomMessage: CustomMessage, card: card, telHref: telHref };
+  window.ThresholdsCard = { CustomMessage: CustomMessage, card: card, telHref: telHref, webHref: webHref, FALLBACK: FALLBACK };
 })();

@@ -1,0 +1,126 @@
+"""Where conversations are kept, and loud when that fails.
+
+`CheckedSQLTrackerStore` is Rasa's SQL tracker store (endpoints.yml, `type:
+bot.storage.CheckedSQLTrackerStore`) with two differences:
+- a SQLite database must already exist (`python -m bot.storage init <file>` creates one, as
+  `make run` does on a new machine) and is opened read-write only: a file moved away or deleted
+  while the server runs is an error, not a fresh empty database;
+- every failed write is logged and recorded in `HEALTH`, which /health reports and which the
+  server uses to tell the practitioner that this conversation is not being saved. Rasa's own
+  wrapper would otherwise fall back to memory without a word.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+
+logger = logging.getLogger(__name__)
+
+NOT_SAVED = (
+    "Warning: this conversation is not being saved (the conversation store cannot be written). "
+    "Note down the advice yourself, and tell whoever runs this assistant."
+)
+
+
+class MissingDatabase(RuntimeError):
+    pass
+
+
+@dataclass
+class StorageHealth:
+    """What the last writes did, per conversation and overall, and whether the file is still there."""
+
+    path: Path | None = None
+    inode: int | None = None
+    last_error: str | None = None
+    failed_at: float | None = None
+    saved_at: float | None = None
+    failures: dict[str, float] = field(default_factory=dict)
+
+    def watch(self, path: Path) -> None:
+        self.path, self.inode = path, path.stat().st_ino
+
+    def saved(self, sender_id: str) -> None:
+        self.saved_at = time.monotonic()
+        self.failures.pop(sender_id, None)
+
+    def failed(self, sender_id: str, error: Exception) -> None:
+        self.failed_at = self.failures[sender_id] = time.monotonic()
+        self.last_error = f"{type(error).__name__}: {error}"
+
+    def failed_since(self, sender_id: str, since: float) -> bool:
+        return self.failures.get(sender_id, -1.0) >= since
+
+    def problem(self) -> str | None:
+        """Why conversations cannot be kept now, or None."""
+        if self.path is not None:
+            try:
+                if self.path.stat().st_ino != self.inode:
+                    return f"the conversation database {self.path} was replaced"
+            except FileNotFoundError:
+                return f"the conversation database {self.path} is missing"
+            if not os.access(self.path, os.W_OK):
+                return f"the conversation database {self.path} is not writable"
+        if self.failed_at is not None and (self.saved_at is None or self.failed_at > self.saved_at):
+            return f"the last write failed ({self.last_error})"
+        return None
+
+
+HEALTH = StorageHealth()
+
+
+class CheckedSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, dialect: str = "sqlite", db: str = "rasa.db", query: dict | None = None, **kwargs: Any) -> None:
+        if dialect == "sqlite":
+            path = Path(db).resolve()
+            if not path.is_file():
+                raise MissingDatabase(
+                    f"no conversation database at {path}: create it with `python -m bot.storage init {db}` "
+                    "(make run does on a new machine); refusing to start an empty one"
+                )
+            HEALTH.watch(path)
+            db, query = f"file:{path}", {**(query or {}), "mode": "rw", "uri": "true"}
+        super().__init__(dialect=dialect, db=db, query=query, **kwargs)
+
+    async def save(self, tracker: Any) -> None:
+        try:
+            await super().save(tracker)
+        except Exception as exc:
+            HEALTH.failed(tracker.sender_id, exc)
+            logger.error("conversation not saved: %s: %s", type(exc).__name__, exc)
+            raise  # Rasa keeps the turn in memory; the server tells the practitioner
+        HEALTH.saved(tracker.sender_id)
+
+
+def init(path: Path) -> bool:
+    """Create an empty SQLite conversation database (owner-only) if there is none; True if created."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    sqlite3.connect(path).close()  # an empty file is a valid SQLite database; Rasa adds its table
+    return True
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bot.storage")
+    sub = parser.add_subparsers(dest="command", required=True)
+    create = sub.add_parser("init", help="create the SQLite conversation database if it does not exist")
+    create.add_argument("path", type=Path)
+    args = parser.parse_args(argv)
+    if init(args.path):
+        print(f"created the conversation database {args.path}")
+
+
+if __name__ == "__main__":
+    main()

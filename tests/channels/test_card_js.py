@@ -1,0 +1,139 @@
+"""The web card (web/assets/card.js) drawn in Node: a malformed recommendation shows the safe
+fallback instead of throwing (a throw unmounts the whole widget, for good in that tab), payload
+text is never HTML, and real payloads still draw as the card."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.channels.conftest import TUESDAY_MORNING
+
+HARNESS = Path(__file__).with_name("card_harness.js")
+FALLBACK = (
+    "This answer could not be shown. If a child may be in danger now, call 999. "
+    "Otherwise talk to your designated safeguarding lead and contact the front door."
+)
+HTML = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+def draw(messages: list) -> list[str]:
+    """The markup of each message's CustomMessage, drawn one after another in one process."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    done = subprocess.run(
+        [node, str(HARNESS)], input=json.dumps(messages), capture_output=True, text=True, timeout=60, check=True
+    )
+    results = json.loads(done.stdout)["results"]
+    assert [r.get("error") for r in results] == [None] * len(messages), "CustomMessage or its render threw"
+    return [r["markup"] for r in results]
+
+
+def changed(payload: dict, **fields) -> dict:
+    return {**copy.deepcopy(payload), **fields}
+
+
+def malformed(good: dict, danger: dict) -> dict[str, dict]:
+    step = good["next_steps"][0]
+    return {
+        "only the type": {"type": "threshold_recommendation"},
+        "next steps missing": changed(good, next_steps=None),
+        "next steps empty": changed(good, next_steps=[]),
+        "next steps a string": changed(good, next_steps="call the front door"),
+        "next steps a number": changed(good, next_steps=5),
+        "a null next step": changed(good, next_steps=[None]),
+        "a step's phones a string": changed(good, next_steps=[{**step, "phones": "01782 234234"}]),
+        "a step's name an object": changed(good, next_steps=[{**step, "name": {"first": "MASH"}}]),
+        "authority null": changed(good, authority=None),
+        "authority a number": changed(good, authority=7),
+        "document missing": changed(good, document=None),
+        "level a string": changed(good, level="Level 4"),
+        "level label null": changed(good, level={**good["level"], "label": None}),
+        "why a list": changed(good, why=["a", "b"]),
+        "why huge": changed(good, why="x" * 1_000_000),
+        "indicators a string": changed(good, indicators="bruise"),
+        "a null indicator": changed(good, indicators=[None]),
+        "an indicator's text an object": changed(good, indicators=[{**good["indicators"][0], "text": {"a": None}}]),
+        "record a number": changed(good, record=42),
+        "a record line an object": changed(good, record=[{"line": None}]),
+        "consent with nested nulls": changed(good, consent=[{"quote": None, "cite": None}]),
+        "triage change nulls": changed(good, triage={"changes": [{"if": None, "level": None, "quote": None}]}),
+        "practitioner name an object": changed(good, practitioner={"name": {"html": HTML}, "source": "form"}),
+        "danger a string": changed(danger, danger="hitting"),
+        "danger without a number": changed(danger, emergency_number=None),
+    }
+
+
+def test_malformed_recommendations_show_the_fallback_and_the_widget_keeps_drawing(payloads):
+    cases = malformed(payloads["stoke"], payloads["danger"])
+    # The good card last: the same component, after every failure, still draws a card.
+    shown = draw([{"custom": p} for p in cases.values()] + [{"custom": payloads["stoke"]}])
+    for name, markup in zip(cases, shown, strict=False):
+        assert FALLBACK in markup and "ta-fallback" in markup and "ta-card" not in markup, name
+    assert 'class="ta-card"' in shown[-1] and FALLBACK not in shown[-1]
+
+
+@pytest.mark.parametrize("name", ["stoke", "danger", "unclassified", "web_only", "bedford"])
+def test_real_payloads_draw_as_the_card(payloads, name):
+    payload = payloads[name]
+    [markup] = draw([{"custom": payload}])
+    assert 'class="ta-card"' in markup and FALLBACK not in markup
+    assert payload["next_steps"][0]["name"].replace("&", "&amp;") in markup
+    assert ("Call 999 now" in markup) == payload["immediate_danger"]
+
+
+def test_a_payload_as_the_action_sends_it_draws_every_part(authorities):
+    """With the triage, the Signs of Safety map, a scale warning and the practitioner, as
+    actions/recommendation.py adds them: nothing the action sends trips the checks."""
+    from threshold_kb.matching.engine import Engine
+    from threshold_kb.recommend import recommend, to_payload
+    from threshold_kb.replies import signs_of_safety_map
+    from threshold_kb.triage.consult import Consultant
+
+    answers = {"harm": "no", "impact": "some", "services": "one", "carers": "engaging", "support": "none_yet"}
+    consultant = Consultant(Engine(authorities, None))
+    assessment = consultant.assess("stoke_on_trent", "yr 3 girl is often tired", None, answers)
+    payload = to_payload(recommend(assessment, TUESDAY_MORNING))
+    payload["signs_of_safety"] = signs_of_safety_map(assessment).as_payload()
+    payload["scale_warning"] = "You rated the situation 2/10."
+    payload["practitioner"] = {"name": "Alex Reid", "role": "Health visitor", "source": "form"}
+    [markup] = draw([{"custom": payload}])
+    assert 'class="ta-card"' in markup and FALLBACK not in markup
+    for part in ("What would change the level", "Signs of Safety map", "You rated the situation 2/10.",
+                 "Consultation recorded for Alex Reid, Health visitor.", "Source: "):
+        assert part in markup, part
+
+
+def test_the_fallback_shows_the_payloads_own_text_as_text_and_short():
+    said = f"{HTML} Call the front door on 01782 235100. " + "y" * 5000
+    broken = {"type": "threshold_recommendation", "text": said}
+    [markup] = draw([{"custom": broken}])
+    assert FALLBACK in markup
+    assert "&lt;img src=x onerror=" in markup and "&lt;script&gt;alert(2)" in markup
+    assert "<img" not in markup and "<script" not in markup
+    assert "01782 235100" in markup and "y" * 1000 not in markup, "shown, cut short"
+    [markup] = draw([{"custom": {"type": "threshold_recommendation", "text": {"html": HTML}}}])
+    assert FALLBACK in markup and "onerror" not in markup, "only a plain string is shown"
+
+
+def test_html_and_script_urls_in_a_good_payload_stay_text(payloads):
+    payload = copy.deepcopy(payloads["stoke"])
+    payload["why"] = HTML
+    payload["next_steps"][0]["web"] = ["javascript:alert(3)", "www.stoke.gov.uk/safeguarding"]
+    [markup] = draw([{"custom": payload}])
+    assert 'class="ta-card"' in markup
+    assert "<img" not in markup and "<script" not in markup and "&lt;script&gt;" in markup
+    assert "javascript:" not in markup, "a script address is not shown as a link"
+    assert 'href="https://www.stoke.gov.uk/safeguarding"' in markup
+
+
+@pytest.mark.parametrize("custom", [None, 5, "threshold_recommendation", [], {"type": "other", "x": None}])
+def test_other_custom_messages_are_shown_as_text(custom):
+    [markup] = draw([{"custom": custom}])
+    assert markup.startswith('<div class="rw-response">') and FALLBACK not in markup

@@ -1,0 +1,122 @@
+"""The security pieces of the Rasa server, each on its own (the attacks on the running servers
+are in tests/e2e/test_security.py): secrets, web session tokens, REST bodies, the message guard,
+model-changing routes and the conversation database's checks."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from bot import secrets as shared_secrets
+from bot import storage
+from bot.channels.rest import parse_body
+from bot.channels.web import conversation_of, new_session_token
+from bot.serve import changes_the_model, reply_without_nlu
+
+
+@pytest.fixture(autouse=True)
+def own_secrets(tmp_path, monkeypatch):
+    monkeypatch.setenv("THRESHOLDS_SECRETS_DIR", str(tmp_path / "secrets"))
+    for name in shared_secrets.NAMES:
+        monkeypatch.delenv(f"THRESHOLDS_{name.upper()}", raising=False)
+
+
+def test_a_generated_secret_is_owner_only_and_stable(tmp_path):
+    first = shared_secrets.secret("rest_token")
+    assert len(first) >= 40 and shared_secrets.secret("rest_token") == first
+    mode = stat.S_IMODE((tmp_path / "secrets" / "rest_token").stat().st_mode)
+    assert mode == 0o600
+    assert shared_secrets.bearer_matches(f"Bearer {first}", "rest_token")
+    assert not shared_secrets.bearer_matches(f"Bearer {first[:-1]}", "rest_token")
+    assert not shared_secrets.bearer_matches(None, "rest_token")
+
+
+def test_the_environment_overrides_the_file(monkeypatch):
+    monkeypatch.setenv("THRESHOLDS_ACTION_TOKEN", "from-the-deployment")
+    assert shared_secrets.secret("action_token") == "from-the-deployment"
+
+
+def test_only_a_token_the_server_signed_opens_a_conversation():
+    token = new_session_token()
+    conversation = conversation_of(token)
+    assert conversation and conversation.startswith("web-") and conversation_of(token) == conversation
+    nonce = token.split(".")[0]
+    assert token.split(".")[1] not in conversation, "the conversation id does not reveal the token"
+    for forged in (f"{nonce}.0000", nonce, conversation, "", None, 42, f"{nonce}.{token.split('.')[1]}.x"):
+        assert conversation_of(forged) is None, forged
+    assert conversation_of(new_session_token()) != conversation
+
+
+def test_a_key_change_invalidates_old_tokens(monkeypatch):
+    token = new_session_token()
+    monkeypatch.setenv("THRESHOLDS_SESSION_KEY", "a-new-key")
+    assert conversation_of(token) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "ok"),
+    [
+        (b'{"sender": "s", "message": "hi"}', True),
+        (b'{"sender": "s", "message": "", "metadata": {"a": 1}}', True),
+        (b"[]", False),
+        (b"", False),
+        (b"\xff", False),
+        (b'{"sender": 5, "message": "hi"}', False),
+        (b'{"sender": "   ", "message": "hi"}', False),
+        (b'{"sender": "s", "message": null}', False),
+        (b'{"sender": "' + b"s" * 200 + b'", "message": "hi"}', False),
+    ],
+)
+def test_rest_bodies(raw, ok):
+    body, problem = parse_body(raw)
+    assert (body is not None) == ok and (problem is None) == ok
+
+
+def test_the_guard_answers_empty_and_overlong_messages_without_reading_them():
+    assert reply_without_nlu("a worry", 5000) is None
+    assert "Please type" in reply_without_nlu("  ", 5000)
+    assert "Please type" in reply_without_nlu(None, 5000)
+    long = reply_without_nlu("he seems sad " * 1000, 5000)
+    assert "too long" in long and "13,000 characters" in long and long.endswith("call 999.")
+    danger = reply_without_nlu("dad is hitting mum right now " * 500, 5000)
+    assert danger.startswith("If a child may be in danger now, call 999")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "blocked"),
+    [
+        ("PUT", "/model", True),
+        ("DELETE", "/model/", True),
+        ("POST", "/model/train", True),
+        ("POST", "/model/test/intents", True),
+        ("POST", "/model/parse", False),
+        ("GET", "/conversations/x/tracker", False),
+    ],
+)
+def test_model_changing_routes(method, path, blocked):
+    assert changes_the_model(method, path) is blocked
+
+
+def test_a_missing_sqlite_database_is_an_error_not_a_new_one(tmp_path):
+    missing = tmp_path / "conversations.sqlite"
+    with pytest.raises(storage.MissingDatabase):
+        storage.CheckedSQLTrackerStore(dialect="sqlite", db=str(missing))
+    assert not missing.exists()
+    assert storage.init(missing) and not storage.init(missing)
+    assert stat.S_IMODE(missing.stat().st_mode) == 0o600
+    storage.CheckedSQLTrackerStore(dialect="sqlite", db=str(missing))
+
+
+def test_health_names_a_missing_or_failing_database(tmp_path):
+    database = tmp_path / "c.sqlite"
+    storage.init(database)
+    health = storage.StorageHealth()
+    health.watch(database)
+    assert health.problem() is None
+    health.failed("conversation", OSError("disk full"))
+    assert "disk full" in health.problem() and health.failed_since("conversation", 0.0)
+    health.saved("conversation")
+    assert health.problem() is None and not health.failed_since("conversation", 0.0)
+    database.rename(tmp_path / "moved")
+    assert "missing" in health.problem()
