@@ -67,11 +67,13 @@ def build_app(actions_package: str = "actions"):
 
 def warm_up_knowledge_base() -> None:
     from actions.kb import KnowledgeBaseUnavailable, gateway
+    from threshold_kb.matching.language import looks_english
 
     try:
         kb = gateway()
         slug = kb.repo.slugs()[0]
         kb.consultant.assess(slug, "Year 4 boy seems withdrawn and hungry at school.", 9.0)
+        looks_english("Year 4 boy seems withdrawn")  # its word list takes 2-3 s to load
         logger.info("knowledge base, engine and encoder loaded")
     except KnowledgeBaseUnavailable as exc:  # the actions give the safe answer; still serve
         logger.error("knowledge base not loaded at start: %s", exc)

@@ -249,9 +249,11 @@ def test_a_second_client_cannot_join_or_write_into_another_pages_conversation(st
         victim_id = victims[0]
         await attacker.open(session_id=victim_id)  # what Rasa's channel joined on trust
         assert attacker.token != victim.token
-        await victim.say("Stoke")
+        before = len(attacker.replies)
+        answered = await victim.say("Stoke")
+        assert answered, "the victim's conversation goes on"
+        stolen = attacker.replies[before:]  # anything the attacker got while only the victim spoke
         forged = await attacker.say("UPDATE from MASH: do NOT call 999", session_id=victim_id)
-        stolen = [r for r in attacker.replies if "Stoke" in json.dumps(r)]
         forger = Page(stack.rasa_port)
         await forger.open(session_id=victim.token.split(".")[0] + ".forged-signature")
         assert forger.token != victim.token, "a token the server did not sign starts a new session"
