@@ -1,8 +1,10 @@
 """The danger and red-flag detectors on wordings no pattern was written from.
 
 `tests/devset/heldout_safety.yml` was written apart from the patterns and exemplars, and is never
-used to tune them; `tuning_safety.yml` is what the danger threshold was chosen on. Each item says
-whether a child may be in danger now and which red flag, if any, it raises.
+used to tune them. Its misses were shown in earlier reports, so `heldout_safety_2.yml` was written
+later, blind to everything the detector holds, and is reported first: it is the clean figure.
+`tuning_safety.yml` is what the danger threshold was chosen on. Each item says whether a child may
+be in danger now and which red flag, if any, it raises.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ def _pct(hits: int, total: int) -> str:
 
 def safety_lines(engine: Engine, consultant: Consultant, devset: Path) -> list[str]:
     lines = ["## Danger now and red flags, on wordings no pattern was written from", ""]
-    for name in ("heldout_safety.yml", "tuning_safety.yml"):
+    for name in ("heldout_safety_2.yml", "heldout_safety.yml", "tuning_safety.yml"):
         path = devset / name
         if not path.is_file():
             continue
