@@ -51,6 +51,13 @@ def _exemplars() -> dict:
     return yaml.safe_load(Path(__file__).with_name("danger_exemplars.yml").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=4)
+def _exemplar_vectors(encoder):
+    """The exemplars encoded once per encoder (about 500 sentences: seconds, not per detector)."""
+    data = _exemplars()
+    return encoder.encode([clean(t) for t in data["danger"]]), encoder.encode([clean(t) for t in data["negative"]])
+
+
 class DangerDetector:
     """Patterns first (danger.yml); with the sentence encoder, also meaning: a clause closer to a
     danger exemplar than to any ordinary one (danger_exemplars.yml) raises it. Tuned for recall:
@@ -63,8 +70,7 @@ class DangerDetector:
         if encoder is not None:
             data = _exemplars()
             self.threshold, self.margin = float(data["threshold"]), float(data["margin"])
-            self._danger = encoder.encode([clean(t) for t in data["danger"]])
-            self._ordinary = encoder.encode([clean(t) for t in data["negative"]])
+            self._danger, self._ordinary = _exemplar_vectors(encoder)
 
     def closeness(self, text: str) -> list[tuple[str, float, float]]:
         """(clause, similarity to the nearest danger exemplar, to the nearest ordinary one)."""
