@@ -35,6 +35,15 @@ class MissingDatabase(RuntimeError):
     pass
 
 
+class ConversationNotSaved(RuntimeError):
+    """A failed write, described without its SQL parameters: those hold the practitioner's words,
+    and Rasa logs the exception it is given."""
+
+
+def describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {getattr(error, 'orig', None) or error}"
+
+
 @dataclass
 class StorageHealth:
     """What the last writes did, per conversation and overall, and whether the file is still there."""
@@ -55,7 +64,7 @@ class StorageHealth:
 
     def failed(self, sender_id: str, error: Exception) -> None:
         self.failed_at = self.failures[sender_id] = time.monotonic()
-        self.last_error = f"{type(error).__name__}: {error}"
+        self.last_error = describe(error)
 
     def failed_since(self, sender_id: str, since: float) -> bool:
         return self.failures.get(sender_id, -1.0) >= since
@@ -96,8 +105,9 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
             await super().save(tracker)
         except Exception as exc:
             HEALTH.failed(tracker.sender_id, exc)
-            logger.error("conversation not saved: %s: %s", type(exc).__name__, exc)
-            raise  # Rasa keeps the turn in memory; the server tells the practitioner
+            logger.error("conversation not saved: %s", describe(exc))
+            # Rasa keeps the turn in memory; the server tells the practitioner.
+            raise ConversationNotSaved(describe(exc)) from None
         HEALTH.saved(tracker.sender_id)
 
 

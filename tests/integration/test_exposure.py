@@ -4,6 +4,7 @@ model-changing routes and the conversation database's checks."""
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 
 import pytest
@@ -120,3 +121,24 @@ def test_health_names_a_missing_or_failing_database(tmp_path):
     assert health.problem() is None and not health.failed_since("conversation", 0.0)
     database.rename(tmp_path / "moved")
     assert "missing" in health.problem()
+
+
+async def test_a_failed_write_is_reported_without_the_practitioners_words(tmp_path, caplog):
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    database = tmp_path / "c.sqlite"
+    storage.init(database)
+    store = storage.CheckedSQLTrackerStore(dialect="sqlite", db=str(database))
+    tracker = DialogueStateTracker.from_events("s", [UserUttered("Jayden Smith of 12 High Street has a bruise")])
+    lock = sqlite3.connect(database, timeout=1, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")  # another process is writing: reads pass, the insert fails
+    try:
+        with pytest.raises(storage.ConversationNotSaved) as failure:
+            await store.save(tracker)
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+    assert "locked" in str(failure.value)
+    for reported in (str(failure.value), storage.HEALTH.last_error, caplog.text):
+        assert "Jayden" not in reported and "High Street" not in reported
