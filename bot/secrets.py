@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
+from functools import lru_cache
 from pathlib import Path
 
 from threshold_kb.config import PROJECT_ROOT
@@ -31,7 +32,12 @@ def secret(name: str) -> str:
     from_env = os.environ.get(f"THRESHOLDS_{name.upper()}")
     if from_env:
         return from_env
-    path = secrets_dir() / name
+    return _from_file(secrets_dir() / name)
+
+
+@lru_cache(maxsize=16)
+def _from_file(path: Path) -> str:
+    """Read once per process: the secrets are checked on every request."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:  # O_EXCL: two servers starting together keep the first one's value

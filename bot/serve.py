@@ -86,11 +86,9 @@ def add_health_route(app: Any) -> None:
 
     @app.get("/health")
     async def health(_: Any) -> Any:
-        problems = []
+        problems = [p for p in (HEALTH.problem(),) if p]
         if getattr(app.ctx, "agent", None) is None or not app.ctx.agent.is_ready():
-            problems.append("the model is not loaded")
-        if HEALTH.problem():
-            problems.append(HEALTH.problem())
+            problems.insert(0, "the model is not loaded")
         status = {"status": "unhealthy" if problems else "ok", "problems": problems, "at": datetime.now().isoformat()}
         return response.json(status, status=503 if problems else 200)
 

@@ -53,8 +53,9 @@ def is_recommendation(custom: Any) -> bool:
     return isinstance(custom, dict) and custom.get("type") == RECOMMENDATION
 
 
-def _mac(purpose: str, nonce: str) -> str:
-    return hmac.new(secret("session_key").encode(), f"{purpose}:{nonce}".encode(), hashlib.sha256).hexdigest()
+def _mac(purpose: str, nonce: str, key: str | None = None) -> str:
+    key = key or secret("session_key")
+    return hmac.new(key.encode(), f"{purpose}:{nonce}".encode(), hashlib.sha256).hexdigest()
 
 
 def new_session_token() -> str:
@@ -62,14 +63,15 @@ def new_session_token() -> str:
     return f"{nonce}.{_mac('web-session', nonce)}"
 
 
-def conversation_of(token: Any) -> str | None:
-    """The conversation a session token opens, or None if the server did not issue it."""
+def conversation_of(token: Any, key: str | None = None) -> str | None:
+    """The conversation a session token opens, or None if the server (whose session key is `key`,
+    by default this process's) did not issue it."""
     if not isinstance(token, str) or token.count(".") != 1:
         return None
     nonce, signature = token.split(".")
-    if not nonce or not hmac.compare_digest(signature, _mac("web-session", nonce)):
+    if not nonce or not hmac.compare_digest(signature, _mac("web-session", nonce, key)):
         return None
-    return "web-" + _mac("web-conversation", nonce)[:32]
+    return "web-" + _mac("web-conversation", nonce, key)[:32]
 
 
 class WebChatOutput(SocketIOOutput):

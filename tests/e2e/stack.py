@@ -120,15 +120,7 @@ class Stack:
 
     def web_conversation(self, session_token: str) -> str | None:
         """The conversation id a web page's session token opens, with this stack's session key."""
-        saved = os.environ.get("THRESHOLDS_SESSION_KEY")
-        os.environ["THRESHOLDS_SESSION_KEY"] = self.secret("session_key")
-        try:
-            return conversation_of(session_token)
-        finally:
-            if saved is None:
-                del os.environ["THRESHOLDS_SESSION_KEY"]
-            else:
-                os.environ["THRESHOLDS_SESSION_KEY"] = saved
+        return conversation_of(session_token, key=self.secret("session_key"))
 
     def say(self, sender: str, message: str) -> list[dict]:
         return send(self.rasa_port, sender, message, token=self.secret("rest_token"))
