@@ -7,7 +7,8 @@ DangerFirst: danger words override any intent. Placed after the intent classifie
 the intent with `report_danger` whenever the words suggest a child may be in danger right now, so
 the 999 rule fires whatever DIET thought. It runs threshold_kb's DangerDetector, the same one the
 engine uses: patterns (matching/danger.yml) and, with the sentence encoder, meaning
-(matching/danger_exemplars.yml). The encoder loads on the first message, not at training.
+(matching/danger_model.py, trained on matching/danger_training.yml). The encoder loads on the
+first message, not at training.
 """
 
 from __future__ import annotations

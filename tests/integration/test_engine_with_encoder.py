@@ -173,3 +173,31 @@ def test_on_the_development_set_the_engine_never_under_triages_and_beats_the_bas
         assert mine.out_of_scope_precision in (None, 1.0), slug
         assert mine.under_triage < base.under_triage and mine.statutory_recall > base.statutory_recall, slug
     assert isinstance(ours[slugs[0]][0], Prediction)
+
+
+# The issue's own examples of danger the patterns missed, and messages that must not be danger.
+DANGER_BY_MEANING = [
+    "she's taken a whole pack of her mum's tablets and wants to die, she's home alone",
+    "her dad is at the front gate with a big kitchen knife",
+    "dad stinks of alcohol and is slurring, he's about to put her in the car and drive off",
+]
+NOT_DANGER = [
+    "hello",
+    "what is the LADO number for Stoke",
+    "can I speak to a real person?",
+    "Year 4 boy, bruise on his cheek again, says he fell, mum didn't turn up to parents evening",
+    "14 year old keeps going missing overnight",
+    "asdkjh qwe",
+]
+
+
+@pytest.mark.parametrize("text", DANGER_BY_MEANING)
+def test_danger_the_patterns_miss_is_found_by_meaning(engine, text):
+    a = engine.assess("bedford_borough", text)
+    assert a.immediate_danger and a.level.statutory, text
+    assert engine.danger.signals(text), "the NLU component's call (no vector given) must agree"
+
+
+@pytest.mark.parametrize("text", NOT_DANGER)
+def test_ordinary_messages_are_not_danger_by_meaning(engine, text):
+    assert engine.danger.signals(text) == (), text

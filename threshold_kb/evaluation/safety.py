@@ -1,10 +1,11 @@
 """The danger and red-flag detectors on wordings no pattern was written from.
 
-`tests/devset/heldout_safety.yml` was written apart from the patterns and exemplars, and is never
-used to tune them. Its misses were shown in earlier reports, so `heldout_safety_2.yml` was written
-later, blind to everything the detector holds, and is reported first: it is the clean figure.
-`tuning_safety.yml` is what the danger threshold was chosen on. Each item says whether a child may
-be in danger now and which red flag, if any, it raises.
+`tests/devset/heldout_safety.yml` was written apart from the patterns and training sentences, and
+is never trained on. Its misses were shown in earlier reports, so `heldout_safety_2.yml` was written
+later, blind to everything the detector holds, and is reported first: it is the clean figure (the
+danger model's recall target was lowered from 90% to 85% after both sets' false alarms were seen).
+`tuning_safety.yml` is part of the danger model's training data (danger_model.py). Each item says
+whether a child may be in danger now and which red flag, if any, it raises.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from threshold_kb.matching.danger_model import load_model
 from threshold_kb.matching.normalise import NEGATION_CUES, clean
 
 
@@ -43,55 +44,39 @@ def danger_signals(text: str) -> tuple[DangerSignal, ...]:
     return tuple(found)
 
 
-_CLAUSES = re.compile(r"[.;!?\n]+|,\s*(?:but|and|so|because)\b|\s-\s")
-
-
-@lru_cache(maxsize=1)
-def _exemplars() -> dict:
-    return yaml.safe_load(Path(__file__).with_name("danger_exemplars.yml").read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=4)
-def _exemplar_vectors(encoder):
-    """The exemplars encoded once per encoder (about 500 sentences: seconds, not per detector)."""
-    data = _exemplars()
-    return encoder.encode([clean(t) for t in data["danger"]]), encoder.encode([clean(t) for t in data["negative"]])
-
-
 class DangerDetector:
-    """Patterns first (danger.yml); with the sentence encoder, also meaning: a clause closer to a
-    danger exemplar than to any ordinary one (danger_exemplars.yml) raises it. Tuned for recall:
-    a false alarm costs a sentence, a miss could cost a child. The Rasa NLU component and the
-    engine use this same detector."""
+    """Patterns first (danger.yml); with the sentence encoder, also meaning: the message's vector
+    through a model trained for recall (danger_model.py). A false alarm costs a sentence, a miss
+    could cost a child. The Rasa NLU component and the engine use this same detector."""
 
     def __init__(self, encoder=None):
         self.encoder = encoder
-        self._danger = self._ordinary = None
-        if encoder is not None:
-            data = _exemplars()
-            self.threshold, self.margin = float(data["threshold"]), float(data["margin"])
-            self._danger, self._ordinary = _exemplar_vectors(encoder)
+        self.model = load_model() if encoder is not None else None
 
-    def closeness(self, text: str) -> list[tuple[str, float, float]]:
-        """(clause, similarity to the nearest danger exemplar, to the nearest ordinary one)."""
-        clauses = [c.strip() for c in _CLAUSES.split(clean(text)) if len(c.split()) >= 3][:12]
-        if self.encoder is None or not clauses:
-            return []
-        return self.closeness_of(clauses, self.encoder.encode(clauses))
+    def probability(self, text: str, vector=None) -> float | None:
+        """How likely the model thinks danger now is; None without the encoder."""
+        if self.model is None:
+            return None
+        if vector is None:
+            vector = self.encoder.encode([clean(text)])[0]
+        return self.model.probability(vector)
 
-    def closeness_of(self, clauses: list[str], vectors) -> list[tuple[str, float, float]]:
-        """As `closeness`, for clauses the caller has already encoded (the engine's units)."""
-        danger = (vectors @ self._danger.T).max(axis=1)
-        ordinary = (vectors @ self._ordinary.T).max(axis=1)
-        return [(c, float(d), float(o)) for c, d, o in zip(clauses, danger, ordinary, strict=True)]
-
-    def signals(self, text: str, clauses: list[str] | None = None, vectors=None) -> tuple[DangerSignal, ...]:
-        """`clauses` and their `vectors`, when given, are reused instead of encoding again."""
+    def signals(self, text: str, vector=None) -> tuple[DangerSignal, ...]:
+        """`vector`, the encoder's vector of `clean(text)`, is reused when the caller has it."""
         found = danger_signals(text)
-        if found or self.encoder is None:
+        if found or self.model is None or not clean(text).strip():
             return found
-        near = self.closeness_of(clauses, vectors) if vectors is not None else self.closeness(text)
-        for clause, danger, ordinary in near:
-            if danger >= self.threshold and danger - ordinary >= self.margin:
-                return (DangerSignal("in danger now (by meaning)", clause),)
-        return ()
+        if self.probability(text, vector) < self.model.threshold:
+            return ()
+        return (DangerSignal("in danger now (by meaning)", self._likeliest_clause(text)),)
+
+    def _likeliest_clause(self, text: str) -> str:
+        """The clause that reads most like danger, to quote back (encoded only when danger is found)."""
+        clauses = [c.strip() for c in _CLAUSES.split(clean(text)) if len(c.split()) >= 3][:12]
+        if len(clauses) < 2:
+            return clean(text).strip()[:200]
+        scores = self.encoder.encode(clauses) @ self.model.weights
+        return clauses[int(scores.argmax())]
+
+
+_CLAUSES = re.compile(r"[.;!?\n]+|,\s*(?:but|and|so|because)\b|\s-\s")

@@ -1,0 +1,71 @@
+"""The danger model is data trained from files in the repository: it must match them, keep the
+held-out sets out, and be applied the way it was trained (a dot product on the message's vector)."""
+
+import json
+
+import numpy as np
+import yaml
+
+from threshold_kb.evaluation import devset
+from threshold_kb.matching import danger_model
+from threshold_kb.matching.danger import DangerDetector
+from threshold_kb.matching.danger_model import MODEL_FILE, digest, load_model, training_examples
+from threshold_kb.matching.encoder import DIMENSIONS, MODEL_SHA256
+
+STORED = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+
+
+def test_the_shipped_model_was_trained_on_the_training_files_as_they_are():
+    assert STORED["training_digest"] == digest(training_examples()), (
+        "danger_training.yml, tuning_safety.yml, the dev set or data/nlu changed since the model was "
+        "trained: run .venv/bin/python -m threshold_kb.matching.danger_model"
+    )
+    assert STORED["encoder_sha256"] == MODEL_SHA256
+    assert len(STORED["weights"]) == DIMENSIONS
+    assert STORED["cross_validated"]["recall"] >= danger_model.TARGET_RECALL
+
+
+def test_no_held_out_wording_is_trained_on():
+    trained = {text.strip().lower() for text, _ in training_examples()}
+    held_out = [
+        item["text"]
+        for name in ("heldout_safety.yml", "heldout_safety_2.yml")
+        for item in yaml.safe_load((devset.DEVSET_DIR / name).read_text(encoding="utf-8"))
+    ]
+    held_out += [case.text for case in devset.load() if case.held_out]
+    assert held_out and not [t for t in held_out if t.strip().lower() in trained]
+
+
+class FixedEncoder:
+    """Returns one vector for every text, and counts the calls."""
+
+    def __init__(self, vector):
+        self.vector, self.calls = np.asarray(vector, dtype=np.float32), 0
+
+    def encode(self, texts):
+        self.calls += 1
+        return np.tile(self.vector, (len(texts), 1))
+
+
+def test_the_model_decides_on_the_direction_of_the_messages_vector():
+    direction = load_model().weights / np.linalg.norm(load_model().weights)
+    towards, away = DangerDetector(FixedEncoder(direction)), DangerDetector(FixedEncoder(-direction))
+    worry = "something is happening with the boy from year 5"
+    found = towards.signals(worry)
+    assert [s.label for s in found] == ["in danger now (by meaning)"] and found[0].phrase == worry
+    assert away.signals(worry) == ()
+
+
+def test_a_vector_the_caller_already_has_is_not_encoded_again():
+    encoder = FixedEncoder(np.zeros(DIMENSIONS))
+    detector = DangerDetector(encoder)
+    detector.signals("an ordinary worry about attendance", vector=-load_model().weights)
+    assert encoder.calls == 0
+
+
+def test_patterns_decide_before_the_model_and_empty_text_never_reaches_it():
+    encoder = FixedEncoder(np.zeros(DIMENSIONS))
+    detector = DangerDetector(encoder)
+    assert detector.signals("dad is hitting mum right now and the kids are in the room")
+    assert detector.signals("   ") == ()
+    assert encoder.calls == 0
