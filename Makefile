@@ -7,7 +7,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e test-channels teams-package eval eval-nlu bench postgres chromium clean
+.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e test-channels teams-package eval eval-nlu eval-redaction bench postgres chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ test-e2e: kb train chromium ## the running servers: REST (consultations, danger,
 
 eval: setup ## the threshold engine on the labelled development set vs a BM25 baseline; writes build/results/engine/report.md
 	@$(PY) -m threshold_kb.evaluation --out build/results/engine 2>/dev/null
+
+eval-redaction: setup ## the redactor on practitioner messages with their personal data marked; writes build/results/redaction/report.md
+	@$(PY) -m threshold_kb.evaluation.redaction 2>/dev/null
 
 bench: setup ## the engine's p50/p95 time per message after warm-up (target p95 <= 50 ms)
 	@$(PY) -m threshold_kb.evaluation.bench 2>/dev/null

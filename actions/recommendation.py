@@ -13,9 +13,14 @@ from actions.kb import KnowledgeBase
 from actions.practitioner import practitioner_of
 from threshold_kb.consultation import parse_age
 from threshold_kb.recommend import recommend, to_payload
+from threshold_kb.redaction import identifies_someone
 from threshold_kb.replies import recommendation_text, record_notes, scale_warning, signs_of_safety_map
 
 MAX_WORRY = 5000  # characters kept; longer text is cut (and the practitioner told)
+NO_NAMES_NEEDED = (
+    "You don't need to tell me the child's name, address, date of birth or school: I don't keep them "
+    "(the record shows [NAME], [ADDRESS] and so on instead)."
+)
 WORRY_NOTED = 'Thank you. A few quick questions first (at most three); "not sure" is always an answer.'
 # A new worry after a recommendation starts afresh: these are the previous consultation's answers.
 CONSULTATION_SLOTS = (
@@ -72,6 +77,8 @@ def record_worry(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: T
     named = kb.find_authorities(text)
     if len(named) == 1 and named[0] != tracker.get_slot("authority"):
         events.append(SlotSet("authority", named[0]))
+    if identifies_someone(text):
+        dispatcher.utter_message(text=NO_NAMES_NEEDED)
     dispatcher.utter_message(text=WORRY_NOTED if _will_ask(kb, tracker, events) else "Thank you.")
     return events
 

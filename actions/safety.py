@@ -11,6 +11,7 @@ from threshold_kb import answers
 from threshold_kb.matching.danger import danger_signals
 from threshold_kb.matching.engine import names_a_child
 from threshold_kb.matching.language import looks_english
+from threshold_kb.redaction import identifies_someone
 from threshold_kb.replies import DANGER_FIRST, danger_first
 
 NOT_ENGLISH = "I can only read English at the moment. "
@@ -74,5 +75,8 @@ WORRY_WORDS = 6  # "I'm worried about a child" says little; a described worry ha
 
 
 def _a_worry(text: str) -> bool:
-    """A message about a child, in English, long enough to describe something."""
-    return len(text.split()) >= WORRY_WORDS and looks_english(text) and names_a_child(text)
+    """A message about a child (or a named person: "Jayden Smith, DOB ..."), in English, long enough
+    to describe something."""
+    if len(text.split()) < WORRY_WORDS or not looks_english(text):
+        return False
+    return names_a_child(text) or identifies_someone(text)

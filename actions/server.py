@@ -24,7 +24,7 @@ from rasa_sdk.endpoint import create_app  # noqa: E402
 from sanic import response  # noqa: E402
 from sanic.request import Request  # noqa: E402
 
-from bot.logs import configure_logging  # noqa: E402
+from bot.logs import configure_logging, redact_every_handler  # noqa: E402
 from bot.secrets import bearer_matches, secret  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -68,12 +68,14 @@ def build_app(actions_package: str = "actions"):
 def warm_up_knowledge_base() -> None:
     from actions.kb import KnowledgeBaseUnavailable, gateway
     from threshold_kb.matching.language import looks_english
+    from threshold_kb.redaction import default_redactor
 
     try:
         kb = gateway()
         slug = kb.repo.slugs()[0]
         kb.consultant.assess(slug, "Year 4 boy seems withdrawn and hungry at school.", 9.0)
         looks_english("Year 4 boy seems withdrawn")  # its word list takes 2-3 s to load
+        default_redactor().redact("Jo said Year 4 boy seems withdrawn")  # spaCy, for the logs
         logger.info("knowledge base, engine and encoder loaded")
     except KnowledgeBaseUnavailable as exc:  # the actions give the safe answer; still serve
         logger.error("knowledge base not loaded at start: %s", exc)
@@ -87,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     configure_logging()
     app = build_app(args.actions)
+    redact_every_handler()  # Sanic adds handlers of its own when the app is made
     logger.info("action server on http://%s:%s", args.interface, args.port)
     app.run(host=args.interface, port=args.port, workers=1, access_log=False)
 

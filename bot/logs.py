@@ -3,12 +3,47 @@
 Without this, Rasa's loggers have no handler (a failed tracker-store write went unseen) and
 structlog, unconfigured, prints its debug events with each turn's text. INFO keeps errors,
 warnings and start-up, not the per-turn debug traces. LOG_LEVEL overrides it.
+
+Every line passes through `RedactingFilter` first: a practitioner's words can reach a log (an
+error quoting a message, a debug trace at LOG_LEVEL=DEBUG), and a child's name, address or date
+of birth must never be kept in one.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces personal data in a record's message (and its traceback) before any handler writes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from threshold_kb.redaction import redact
+
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed record: keep it as it is
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def redact_every_handler() -> None:
+    """The filter on every handler there is: the root logger's, and those Sanic gives its own
+    loggers when the app is made (so call this again after making it)."""
+    loggers = [logging.getLogger()] + [
+        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)
+    ]
+    for handler in {h for lg in loggers for h in lg.handlers}:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())
 
 
 def configure_logging() -> None:
@@ -22,3 +57,4 @@ def configure_logging() -> None:
     rasa.utils.common.configure_logging_and_warnings(level)
     for noisy in ("sanic.access", "engineio.server", "socketio.server", "urllib3", "tensorflow"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    redact_every_handler()

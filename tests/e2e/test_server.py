@@ -5,6 +5,8 @@ the fault test stops the action server."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.actions.conftest import contact_details, published
@@ -156,6 +158,24 @@ def test_a_question_is_answered_with_its_citation(stack):
     assert replies[-1].get("buttons")
     replies = stack.say("e2e-question", "Stoke")
     assert "Multi Agency Threshold Guidance to the Levels of Need" in texts(replies)
+
+
+def test_the_childs_identity_is_kept_in_no_store_and_no_log(stack):
+    """The issue's own example: the turn works on the full text, nothing personal is written."""
+    worry = (
+        "Worried about Jayden Smith DOB 03/04/2015 of 12 High Street Hanley ST1 4AB, Oak Primary. "
+        "Bruise on his cheek again, his mum Kelly rang from 07700 900123"
+    )
+    replies = stack.say("redaction", worry)  # the REST channel files it as rest-redaction
+    assert "Stoke-on-Trent" in texts(replies), "the town was read for the authority before redaction"
+    stored = json.dumps(stack.tracker("rest-redaction"))
+    assert "Worried about [NAME] DOB [DATE OF BIRTH] of [ADDRESS] Hanley [POSTCODE], [SCHOOL]" in stored
+    written = [p for p in stack.workdir.iterdir() if p.name.startswith("conversations.sqlite") or p.suffix == ".log"]
+    assert any(p.suffix == ".log" for p in written) and any(p.name.startswith("conversations") for p in written)
+    for path in written:
+        content = path.read_bytes().decode("utf-8", "replace")
+        for personal in ("Jayden", "03/04/2015", "High Street", "ST1 4AB", "Oak Primary", "Kelly", "07700 900123"):
+            assert personal not in content, f"{personal!r} kept in {path.name}"
 
 
 def test_a_conversation_resumes_after_the_rasa_server_restarts(stack):

@@ -142,3 +142,61 @@ async def test_a_failed_write_is_reported_without_the_practitioners_words(tmp_pa
     assert "locked" in str(failure.value)
     for reported in (str(failure.value), storage.HEALTH.last_error, caplog.text):
         assert "Jayden" not in reported and "High Street" not in reported
+
+
+async def test_the_database_keeps_no_childs_identity_but_keeps_the_practitioners(tmp_path):
+    """What the issue found stored verbatim: the message, the worry slot and a reply quoting it."""
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    worry = "Worried about Jayden Smith DOB 03/04/2015 of 12 High Street Hanley ST1 4AB, Oak Primary, has a bruise"
+    database = tmp_path / "c.sqlite"
+    storage.init(database)
+    store = storage.CheckedSQLTrackerStore(dialect="sqlite", db=str(database))
+    events = [
+        SlotSet("practitioner", {"name": "Sam Teacher", "role": "teacher"}),
+        UserUttered(worry, {"name": "describe_worry", "confidence": 0.9}, metadata={"name": "Sam Teacher"}),
+        ActionExecuted("action_record_worry"),
+        SlotSet("worry", worry),
+        BotUttered(f'You said "{worry}". Call 01782 235100 (Stoke-on-Trent).', data={"custom": {"worry": worry}}),
+    ]
+    await store.save(DialogueStateTracker.from_events("c1", events))
+    stored = "\n".join(row[0] for row in sqlite3.connect(database).execute("SELECT data FROM events"))
+    for personal in ("Jayden", "Smith", "03/04/2015", "High Street", "ST1 4AB", "Oak Primary"):
+        assert personal not in stored, personal
+    for kept in ("[NAME]", "[DATE OF BIRTH]", "[ADDRESS]", "[POSTCODE]", "[SCHOOL]", "bruise", "Hanley"):
+        assert kept in stored, kept
+    assert "01782 235100" in stored, "the knowledge base's own number is never redacted"
+    assert stored.count("Sam Teacher") >= 2, "the practitioner's identity (slot, metadata) is kept"
+
+    reloaded = await store.retrieve("c1")
+    [worry_slot] = [e.value for e in reloaded.events if isinstance(e, SlotSet) and e.key == "worry"]
+    assert worry_slot.startswith("Worried about [NAME] DOB [DATE OF BIRTH]"), "stored events load back"
+    # A later turn appends only its own events, redacted the same way.
+    await store.save(DialogueStateTracker.from_events("c1", [*events, UserUttered("also her brother Tom said so")]))
+    stored = "\n".join(row[0] for row in sqlite3.connect(database).execute("SELECT data FROM events"))
+    assert "Tom" not in stored and "her brother [NAME] said so" in stored
+
+
+def test_log_lines_are_redacted_before_any_handler_writes_them():
+    import io
+    import logging
+
+    from bot.logs import RedactingFilter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter())
+    log = logging.getLogger("test.redaction")
+    log.addHandler(handler)
+    try:
+        log.warning("could not parse %r", "jayden's mum Kelly Jones rang from 07700 900123")
+        try:
+            raise ValueError("DOB 03/04/2015 is wrong")
+        except ValueError:
+            log.exception("failed")
+    finally:
+        log.removeHandler(handler)
+    written = stream.getvalue()
+    assert "Kelly" not in written and "07700" not in written and "03/04/2015" not in written
+    assert "[NAME]" in written and "[PHONE]" in written and "ValueError" in written

@@ -69,3 +69,13 @@ def test_patterns_decide_before_the_model_and_empty_text_never_reaches_it():
     assert detector.signals("dad is hitting mum right now and the kids are in the room")
     assert detector.signals("   ") == ()
     assert encoder.calls == 0
+
+
+def test_a_broken_model_file_leaves_the_patterns_working(tmp_path, caplog):
+    broken = tmp_path / "danger_model.json"
+    broken.write_text('{"weights": [1, 2', encoding="utf-8")
+    encoder = FixedEncoder(load_model().weights)
+    detector = DangerDetector(encoder, model_file=broken)
+    assert detector.model is None and "danger model unavailable" in caplog.text
+    assert detector.signals("she says she has taken a load of tablets")
+    assert detector.signals("an ordinary worry about attendance") == () and encoder.calls == 0

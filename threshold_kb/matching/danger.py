@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -9,8 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from threshold_kb.matching.danger_model import load_model
+from threshold_kb.matching.danger_model import MODEL_FILE, ModelUnavailable, load_model
 from threshold_kb.matching.normalise import NEGATION_CUES, clean
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,13 @@ class DangerDetector:
     through a model trained for recall (danger_model.py). A false alarm costs a sentence, a miss
     could cost a child. The Rasa NLU component and the engine use this same detector."""
 
-    def __init__(self, encoder=None):
-        self.encoder = encoder
-        self.model = load_model() if encoder is not None else None
+    def __init__(self, encoder=None, model_file: Path = MODEL_FILE):
+        self.encoder, self.model = encoder, None
+        if encoder is not None:
+            try:
+                self.model = load_model(model_file)
+            except ModelUnavailable as exc:  # fail safe: the patterns still put 999 first
+                log.error("danger model unavailable, danger now by patterns only: %s", exc)
 
     def probability(self, text: str, vector=None) -> float | None:
         """How likely the model thinks danger now is; None without the encoder."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,7 @@ import numpy as np
 import yaml
 
 from threshold_kb.config import PROJECT_ROOT
-from threshold_kb.matching.encoder import MODEL_SHA256
+from threshold_kb.matching.encoder import DIMENSIONS, MODEL_SHA256
 from threshold_kb.matching.normalise import clean
 
 MODEL_FILE = Path(__file__).with_name("danger_model.json")
@@ -114,24 +115,32 @@ def train(encoder) -> dict:
     }
 
 
+class ModelUnavailable(RuntimeError):
+    """The danger model cannot be used; the detector falls back to its patterns."""
+
+
 class DangerModel:
     def __init__(self, data: dict):
         if data["encoder_sha256"] != MODEL_SHA256:
             raise ValueError("danger_model.json was trained on another encoder: retrain it")
         self.weights = np.asarray(data["weights"], dtype=np.float32)
+        if self.weights.shape != (DIMENSIONS,):
+            raise ValueError(f"{self.weights.shape[0]} weights, not {DIMENSIONS}")
         self.bias = float(data["bias"])
         self.threshold = float(data["threshold"])
 
     def probability(self, vector: np.ndarray) -> float:
-        return float(1.0 / (1.0 + np.exp(-(vector @ self.weights + self.bias))))
-
-    def in_danger(self, vector: np.ndarray) -> bool:
-        return self.probability(vector) >= self.threshold
+        score = float(np.clip(vector @ self.weights + self.bias, -50.0, 50.0))  # no overflow in exp
+        return 1.0 / (1.0 + math.exp(-score))
 
 
-@lru_cache(maxsize=1)
-def load_model() -> DangerModel:
-    return DangerModel(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+@lru_cache(maxsize=2)
+def load_model(path: Path = MODEL_FILE) -> DangerModel:
+    """Raises ModelUnavailable when the file is missing, unreadable or for another encoder."""
+    try:
+        return DangerModel(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelUnavailable(f"{path.name}: {exc}") from exc
 
 
 def main() -> None:
