@@ -7,11 +7,15 @@ warnings and start-up, not the per-turn debug traces. LOG_LEVEL overrides it.
 Every line passes through `RedactingFilter` first: a practitioner's words can reach a log (an
 error quoting a message, a debug trace at LOG_LEVEL=DEBUG), and a child's name, address or date
 of birth must never be kept in one.
+
+With THRESHOLDS_LOG_FILE set (`make run` sets it), lines go to that file, rotated at
+THRESHOLDS_LOG_MAX_BYTES (10 MB) with five old files kept, all owner-only.
 """
 
 from __future__ import annotations
 
 import logging
+import logging.handlers
 import os
 
 
@@ -46,6 +50,26 @@ def redact_every_handler() -> None:
             handler.addFilter(RedactingFilter())
 
 
+class OwnerOnlyRotatingFile(logging.handlers.RotatingFileHandler):
+    """A log file rotated by size (five old ones kept), each file readable by its owner alone."""
+
+    def _open(self):
+        stream = super()._open()
+        os.chmod(self.baseFilename, 0o600)
+        return stream
+
+
+def use_log_file(path: str, max_bytes: int) -> logging.Handler:
+    """Every logger's lines go to `path`, rotated, instead of the terminal."""
+    handler = OwnerOnlyRotatingFile(path, maxBytes=max_bytes, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if type(h) is logging.StreamHandler]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    return handler
+
+
 def configure_logging() -> None:
     import rasa.utils.common
     from rasa.utils.log_utils import configure_structlog
@@ -57,4 +81,8 @@ def configure_logging() -> None:
     rasa.utils.common.configure_logging_and_warnings(level)
     for noisy in ("sanic.access", "engineio.server", "socketio.server", "urllib3", "tensorflow"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+    if os.environ.get("THRESHOLDS_LOG_FILE"):
+        from bot import settings
+
+        use_log_file(os.environ["THRESHOLDS_LOG_FILE"], settings.log_file_bytes())
     redact_every_handler()

@@ -137,8 +137,37 @@ def build_app(args: argparse.Namespace) -> Any:
         default_redactor().redact("Jo said Year 4 boy seems withdrawn")  # spaCy, before anything is saved
 
     app.register_listener(load_and_warm_up, "before_server_start")
+    app.register_listener(keep_purging, "after_server_start")
     app.register_listener(run.close_resources, "after_server_stop")
     return app
+
+
+PURGE_EVERY_S = 3600
+
+
+async def keep_purging(app: Any, loop: Any) -> None:
+    """Deletes conversations past the retention period, at start and every hour after."""
+    import asyncio
+
+    from bot import settings
+    from bot.storage import purge
+
+    store = getattr(app.ctx.agent, "tracker_store", None)
+    store = getattr(store, "tracker_store", store)  # inside Rasa's fail-safe wrapper
+    engine = getattr(store, "engine", None)
+    if engine is None:
+        logger.warning("retention: the conversation store is not SQL; nothing is purged")
+        return
+
+    async def every_hour() -> None:
+        while True:
+            try:
+                await loop.run_in_executor(None, purge, engine, settings.retention_days())
+            except Exception as exc:  # a failed purge must not stop the server; said, tried again
+                logger.error("retention: purge failed: %s", type(exc).__name__)
+            await asyncio.sleep(PURGE_EVERY_S)
+
+    app.add_task(every_hour())
 
 
 def main(argv: list[str] | None = None) -> None:

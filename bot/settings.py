@@ -48,3 +48,13 @@ def max_message() -> int:
 
 def action_timeout() -> float:
     return float(os.environ.get("THRESHOLDS_ACTION_TIMEOUT") or 3)
+
+
+def retention_days() -> float:
+    """How long a conversation is kept after its last message (THRESHOLDS_RETENTION_DAYS, 30)."""
+    return float(os.environ.get("THRESHOLDS_RETENTION_DAYS") or 30)
+
+
+def log_file_bytes() -> int:
+    """A log file is rotated at this size, five old ones kept (THRESHOLDS_LOG_MAX_BYTES, 10 MB)."""
+    return int(os.environ.get("THRESHOLDS_LOG_MAX_BYTES") or 10_000_000)

@@ -8,6 +8,9 @@ bot.storage.CheckedSQLTrackerStore`) with two differences:
 - every failed write is logged and recorded in `HEALTH`, which /health reports and which the
   server uses to tell the practitioner that this conversation is not being saved. Rasa's own
   wrapper would otherwise fall back to memory without a word;
+- conversations are deleted once their last message is older than the retention period
+  (`THRESHOLDS_RETENTION_DAYS`, 30 by default): the server purges every hour, and
+  `python -m bot.storage purge <url>` does it by hand;
 - nothing personal is written: names, dates of birth, addresses, postcodes, phone numbers, emails,
   NHS and pupil numbers and school names found in the practitioner's messages are replaced by
   placeholders ([NAME], ...) in those messages and wherever they recur (slots, the assistant's
@@ -153,6 +156,30 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         HEALTH.saved(tracker.sender_id)
 
 
+def purge(engine: Any, days: float, now: float | None = None) -> int:
+    """Deletes every conversation whose last event is older than `days`; returns how many.
+
+    A whole conversation goes at once, never its first half: what is kept still reads as a whole."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(engine).has_table("events"):  # a new database: Rasa adds the table on first use
+        return 0
+    cutoff = (now if now is not None else time.time()) - days * 86400
+    with engine.begin() as connection:
+        stale = [
+            row[0]
+            for row in connection.execute(
+                text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"),
+                {"cutoff": cutoff},
+            )
+        ]
+        for sender in stale:
+            connection.execute(text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender})
+    if stale:
+        logger.info("retention: %d conversation(s) older than %g days deleted", len(stale), days)
+    return len(stale)
+
+
 def init(path: Path) -> bool:
     """Create an empty SQLite conversation database (owner-only) if there is none; True if created."""
     if path.exists():
@@ -169,9 +196,20 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     create = sub.add_parser("init", help="create the SQLite conversation database if it does not exist")
     create.add_argument("path", type=Path)
+    delete = sub.add_parser("purge", help="delete conversations older than the retention period")
+    delete.add_argument("url", help="the database's SQLAlchemy URL (sqlite:///build/conversations.sqlite)")
+    delete.add_argument("--days", type=float, default=None, help="default: THRESHOLDS_RETENTION_DAYS, or 30")
     args = parser.parse_args(argv)
-    if init(args.path):
-        print(f"created the conversation database {args.path}")
+    if args.command == "init":
+        if init(args.path):
+            print(f"created the conversation database {args.path}")
+        return
+    from sqlalchemy import create_engine
+
+    from bot import settings
+
+    days = settings.retention_days() if args.days is None else args.days
+    print(f"deleted {purge(create_engine(args.url), days)} conversation(s) older than {days:g} days")
 
 
 if __name__ == "__main__":

@@ -18,20 +18,25 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
-wait_for() {  # url, name, log
+wait_for() {  # url, name, log name
   for _ in $(seq 1 180); do
     if curl -fsS "$1" >/dev/null 2>&1; then return 0; fi
     sleep 1
   done
-  echo "run: $2 did not start; see $3" >&2; tail -n 20 "$3" >&2; exit 1
+  echo "run: $2 did not start; see build/logs/$3.log and $3.out" >&2
+  tail -n 20 "build/logs/$3.out" "build/logs/$3.log" >&2 2>/dev/null; exit 1
 }
 
-.venv/bin/python -m actions.server --port "$ACTION_PORT" >build/logs/actions.log 2>&1 &
+# Each server logs to build/logs/<name>.log, rotated at 10 MB (THRESHOLDS_LOG_MAX_BYTES), five old
+# files kept; <name>.out catches only what is printed before logging starts (a crash at start).
+THRESHOLDS_LOG_FILE=build/logs/actions.log .venv/bin/python -m actions.server --port "$ACTION_PORT" \
+  >>build/logs/actions.out 2>&1 &
 pids+=($!)
-.venv/bin/python -m bot.serve --model "$model" --port "$RASA_PORT" >build/logs/rasa.log 2>&1 &
+THRESHOLDS_LOG_FILE=build/logs/rasa.log .venv/bin/python -m bot.serve --model "$model" --port "$RASA_PORT" \
+  >>build/logs/rasa.out 2>&1 &
 pids+=($!)
-wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" build/logs/actions.log
-wait_for "http://127.0.0.1:$RASA_PORT/health" "Rasa server" build/logs/rasa.log
+wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" actions
+wait_for "http://127.0.0.1:$RASA_PORT/health" "Rasa server" rasa
 
 cat <<MSG
 

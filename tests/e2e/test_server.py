@@ -10,6 +10,7 @@ import json
 import pytest
 
 from tests.actions.conftest import contact_details, published
+from tests.e2e.triage_paths import SETTLED, TRIAGE_PATHS
 from threshold_kb import loader
 from threshold_kb.config import PROJECT_ROOT
 
@@ -76,30 +77,6 @@ def _card(reply: dict) -> bool:
 def _question(replies: list[dict]) -> dict | None:
     return next((r["custom"] for r in replies if isinstance(r.get("custom"), dict)
                  and r["custom"].get("type") == "threshold_question"), None)
-
-
-# Three children: what the practitioner writes, what they would answer, and the level each
-# authority's document gives (Peterborough has three levels).
-OPEN_WORRY = "worried about a boy in my class, something doesn't feel right"
-SETTLED = "I'm worried about a yr 3 girl who is often tired in class. Mum is working with us, no support in place yet"
-TRIAGE_PATHS = {
-    "additional needs": (
-        SETTLED,
-        {"harm": "no", "impact": "some", "services": "one"},
-        {"peterborough": 1, "default": 2},
-    ),
-    "complex needs": (
-        SETTLED,
-        {"harm": "no", "impact": "serious", "services": "one"},
-        {"peterborough": 2, "default": 3},
-    ),
-    "statutory": (
-        OPEN_WORRY,
-        {"harm": "yes", "impact": "serious", "services": "several", "carers": "not_engaging",
-         "support": "tried_not_enough", "pattern": "repeated"},
-        {"peterborough": 3, "default": 4},
-    ),
-}
 
 
 @pytest.mark.parametrize("path", sorted(TRIAGE_PATHS))

@@ -10,6 +10,7 @@ with no Teams settings at all the server still starts and the webhook answers 50
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -21,6 +22,7 @@ from tests.actions.conftest import published
 from tests.channels.cards import link_targets
 from tests.channels.fake_microsoft import FakeMicrosoft
 from tests.e2e.stack import Stack, running_stack
+from tests.e2e.triage_paths import TRIAGE_PATHS, expected_level
 from threshold_kb import loader
 
 pytestmark = pytest.mark.e2e
@@ -161,3 +163,43 @@ def test_with_no_teams_settings_the_server_starts_and_the_webhook_answers_503(tm
         assert "not configured" in (tmp_path / "rasa.log").read_text()
     finally:
         bare.stop_all()
+
+
+AUTHORITIES = {a.slug: a for a in loader.load_all()}
+ANSWER = re.compile(r'^/answer_question\{"[a-z_]+":"(?P<qualifier>[a-z_]+)=(?P<value>[a-z_]+)"\}$')
+
+
+def submits(activities: list[dict]) -> list[dict]:
+    return [a for card in cards(activities) for a in card.get("actions", []) if a["type"] == "Action.Submit"]
+
+
+@pytest.mark.parametrize("path", sorted(TRIAGE_PATHS))
+@pytest.mark.parametrize("slug", sorted(AUTHORITIES))
+def test_the_question_buttons_lead_to_the_documents_level_in_teams(teams_stack, microsoft, slug, path):
+    """Every authority, every level: the authority and each question answered by pressing a card's
+    button (as Teams delivers a press: `value` only), at most three questions, then the card."""
+    worry, facts, _ = TRIAGE_PATHS[path]
+    authority = AUTHORITIES[slug]
+    conversation = f"a:e2e-teams-{slug}-{path.replace(' ', '-')}"
+    replies = say(teams_stack, microsoft, conversation, worry)
+    press = next(a for a in submits(replies) if a["title"] == authority.name)
+    replies = say(teams_stack, microsoft, conversation, value=press["data"])
+    asked: list[str] = []
+    for _ in range(6):
+        if any(any(b.get("text") == "Next steps" for b in c["body"]) for c in cards(replies)):
+            break
+        if "How old is the child?" in everything_said(replies):
+            replies = say(teams_stack, microsoft, conversation, "8")
+            continue
+        answers = [(ANSWER.match(a["data"]["payload"] or ""), a) for a in submits(replies)]
+        answers = [(m, a) for m, a in answers if m]
+        assert answers, f"neither a question card nor the recommendation card: {everything_said(replies)[:500]}"
+        qualifier = answers[0][0]["qualifier"]
+        asked.append(qualifier)
+        assert len(asked) <= 3, f"more than three questions: {asked}"
+        press = next(a for m, a in answers if m["value"] == facts[qualifier])
+        replies = say(teams_stack, microsoft, conversation, value=press["data"])
+    time.sleep(0.5)  # the card may follow the turn's last text
+    [card] = [c for c in cards(microsoft.sent(conversation)) if any(b.get("text") == "Next steps" for b in c["body"])]
+    label = authority.level(expected_level(path, slug)).label
+    assert asked and label in [b.get("text") for b in card["body"]], (asked, label, card["fallbackText"][:300])

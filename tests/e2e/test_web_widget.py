@@ -20,8 +20,10 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from bot.channels.web import NAME_FIRST
 from tests.actions.conftest import published
+from tests.e2e.triage_paths import TRIAGE_PATHS, expected_level
 from threshold_kb import loader
 from threshold_kb.config import PROJECT_ROOT
+from threshold_kb.triage.qualifiers import qualifiers
 
 pytestmark = pytest.mark.e2e
 SCREENSHOTS = PROJECT_ROOT / "build" / "screenshots"
@@ -233,3 +235,48 @@ def test_the_buttons_lead_to_the_documents_level_in_at_most_three_questions(page
     expect(card.get_by_role("heading", name="What would change the level")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     card.screenshot(path=str(SCREENSHOTS / "triage-level-2-card.png"))
+
+
+AUTHORITIES = {a.slug: a for a in loader.load_all()}
+
+
+@pytest.mark.parametrize("path", sorted(TRIAGE_PATHS))
+@pytest.mark.parametrize("slug", sorted(AUTHORITIES))
+def test_every_authority_reaches_each_level_through_the_buttons(page, stack, slug, path):
+    """In the page, for every authority and level: the question read from the page, the button for
+    the case's answer pressed, at most three questions, then the card at the document's level."""
+    worry, facts, _ = TRIAGE_PATHS[path]
+    authority = AUTHORITIES[slug]
+    page.goto(chat_url(stack))
+    sign_in(page)
+    expect(page.get_by_text(f"Hello {SAM['name']}.")).to_be_visible(timeout=90_000)
+    page.get_by_role("button", name=authority.name, exact=True).click()
+    expect(page.get_by_text(f"Using {authority.name}'s document")).to_be_visible(timeout=90_000)
+    page.get_by_role("textbox", name="Your message").fill(worry)
+    page.keyboard.press("Enter")
+    card, age = page.locator(".ta-card"), page.get_by_text("How old is the child?")
+    asked: list[str] = []
+    age_given = False
+    for _ in range(5):
+        # The next thing to answer: question n, the age (once), or the card.
+        question = page.get_by_text(re.compile(rf"question {len(asked) + 1} of \d"))
+        waiting = card.or_(question) if age_given else card.or_(question).or_(age)
+        expect(waiting.first).to_be_visible(timeout=90_000)
+        if card.count():
+            break
+        if not age_given and age.count() and not question.count():
+            page.get_by_role("textbox", name="Your message").fill("8")
+            page.keyboard.press("Enter")
+            age_given = True
+            continue
+        latest = question.last.inner_text()
+        matching = [q for q in qualifiers().values() if q.text in latest]
+        assert len(matching) == 1, f"not one question in: {latest!r}"
+        asked.append(matching[0].name)
+        assert len(asked) <= 3, f"more than three questions: {asked}"
+        title = matching[0].value(facts[matching[0].name]).title
+        page.get_by_role("button", name=title, exact=True).last.click()
+    expect(card).to_be_visible(timeout=90_000)
+    label = authority.level(expected_level(path, slug)).label
+    assert asked, "an open worry asks at least one question"
+    expect(card.locator(".ta-level-name")).to_have_text(re.compile("^" + re.escape(label)))

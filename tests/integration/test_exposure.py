@@ -200,3 +200,50 @@ def test_log_lines_are_redacted_before_any_handler_writes_them():
     written = stream.getvalue()
     assert "Kelly" not in written and "07700" not in written and "03/04/2015" not in written
     assert "[NAME]" in written and "[PHONE]" in written and "ValueError" in written
+
+
+async def test_conversations_past_the_retention_period_are_deleted_whole(tmp_path):
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy import create_engine
+
+    database = tmp_path / "c.sqlite"
+    storage.init(database)
+    engine = create_engine(f"sqlite:///{database}")
+    assert storage.purge(engine, 30) == 0, "a new database has no table yet, and that is not an error"
+    store = storage.CheckedSQLTrackerStore(dialect="sqlite", db=str(database))
+    day = 86400.0
+    old = [UserUttered("first", timestamp=1000.0), UserUttered("second", timestamp=1000.0 + 2 * day)]
+    recent = [UserUttered("started long ago", timestamp=1000.0), UserUttered("going", timestamp=1000.0 + 40 * day)]
+    await store.save(DialogueStateTracker.from_events("old", old))
+    await store.save(DialogueStateTracker.from_events("recent", recent))
+
+    assert storage.purge(engine, days=30, now=1000.0 + 45 * day) == 1
+    kept = sqlite3.connect(database).execute("SELECT sender_id, COUNT(*) FROM events GROUP BY sender_id").fetchall()
+    assert kept == [("recent", 2)], "the old conversation is gone; the live one is kept whole"
+
+
+def test_the_log_file_rotates_and_is_owner_only(tmp_path):
+    import logging
+
+    from bot.logs import RedactingFilter, use_log_file
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    path = tmp_path / "rasa.log"
+    handler = use_log_file(str(path), max_bytes=2000)
+    handler.addFilter(RedactingFilter())
+    try:
+        for n in range(400):
+            logging.getLogger("test.rotation").warning("line %d for his mum Kelly", n)
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+        for h in before:
+            if h not in root.handlers:
+                root.addHandler(h)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["rasa.log", "rasa.log.1", "rasa.log.2", "rasa.log.3", "rasa.log.4", "rasa.log.5"]
+    for p in tmp_path.iterdir():
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
+        assert p.stat().st_size <= 2200 and "Kelly" not in p.read_text()
