@@ -69,6 +69,7 @@ def warm_up_knowledge_base() -> None:
     from actions.kb import KnowledgeBaseUnavailable, gateway
     from threshold_kb.matching.language import looks_english
     from threshold_kb.redaction import default_redactor
+    from threshold_kb.redaction.redact import rules_redactor
 
     try:
         kb = gateway()
@@ -76,6 +77,7 @@ def warm_up_knowledge_base() -> None:
         kb.consultant.assess(slug, "Year 4 boy seems withdrawn and hungry at school.", 9.0)
         looks_english("Year 4 boy seems withdrawn")  # its word list takes 2-3 s to load
         default_redactor().redact("Jo said Year 4 boy seems withdrawn")  # spaCy, for the logs
+        rules_redactor()  # for the last log lines at shutdown, when spaCy can no longer run
         logger.info("knowledge base, engine and encoder loaded")
     except KnowledgeBaseUnavailable as exc:  # the actions give the safe answer; still serve
         logger.error("knowledge base not loaded at start: %s", exc)

@@ -17,26 +17,39 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import sys
 
 
 class RedactingFilter(logging.Filter):
     """Replaces personal data in a record's message (and its traceback) before any handler writes it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from threshold_kb.redaction import redact
-
         try:
             message = record.getMessage()
         except (TypeError, ValueError):  # a malformed record: keep it as it is
             return True
-        cleaned = redact(message)
+        cleaned = _redacted(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
         if record.exc_info and not record.exc_text:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = _redacted(logging.Formatter().formatException(record.exc_info))
         elif record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = _redacted(record.exc_text)
         return True
+
+
+WITHHELD = "[a log line was withheld: it could not be redacted]"
+
+
+def _redacted(text: str) -> str:
+    """Never the text unredacted. While the interpreter shuts down spaCy's model can no longer
+    run (it crashed the server on exit), so the rules alone redact the last lines."""
+    from threshold_kb.redaction.redact import redact
+
+    try:
+        return redact(text, use_spacy=not sys.is_finalizing())
+    except Exception:
+        return WITHHELD
 
 
 def redact_every_handler() -> None:

@@ -102,6 +102,7 @@ def build_app(args: argparse.Namespace) -> Any:
     from bot.resilience import ResilientActionEndpoint
     from threshold_kb import loader
     from threshold_kb.redaction import default_redactor
+    from threshold_kb.redaction.redact import rules_redactor
 
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     endpoints.action = ResilientActionEndpoint.wrap(endpoints.action)
@@ -135,9 +136,11 @@ def build_app(args: argparse.Namespace) -> Any:
         await app.ctx.agent.parse_message("Year 4 boy seems withdrawn at school")  # loads the encoder
         loader.bundled_authority(None)  # the safe answer's files, read now rather than in a fault
         default_redactor().redact("Jo said Year 4 boy seems withdrawn")  # spaCy, before anything is saved
+        rules_redactor()  # for the last log lines at shutdown, when spaCy can no longer run
 
     app.register_listener(load_and_warm_up, "before_server_start")
     app.register_listener(keep_purging, "after_server_start")
+    app.register_listener(stop_purging, "before_server_stop")
     app.register_listener(run.close_resources, "after_server_stop")
     return app
 
@@ -150,11 +153,9 @@ async def keep_purging(app: Any, loop: Any) -> None:
     import asyncio
 
     from bot import settings
-    from bot.storage import purge
+    from bot.storage import purge, sql_engine_of
 
-    store = getattr(app.ctx.agent, "tracker_store", None)
-    store = getattr(store, "tracker_store", store)  # inside Rasa's fail-safe wrapper
-    engine = getattr(store, "engine", None)
+    engine = sql_engine_of(getattr(app.ctx.agent, "tracker_store", None))
     if engine is None:
         logger.warning("retention: the conversation store is not SQL; nothing is purged")
         return
@@ -167,7 +168,13 @@ async def keep_purging(app: Any, loop: Any) -> None:
                 logger.error("retention: purge failed: %s", type(exc).__name__)
             await asyncio.sleep(PURGE_EVERY_S)
 
-    app.add_task(every_hour())
+    app.ctx.purging = loop.create_task(every_hour())
+
+
+async def stop_purging(app: Any, loop: Any) -> None:
+    task = getattr(app.ctx, "purging", None)
+    if task is not None:
+        task.cancel()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -156,6 +156,15 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
         HEALTH.saved(tracker.sender_id)
 
 
+def sql_engine_of(store: Any) -> Any:
+    """The SQL engine under Rasa's wrappers (fail-safe, awaitable), or None if it is not SQL."""
+    for _ in range(5):
+        if store is None or hasattr(store, "engine"):
+            break
+        store = getattr(store, "_tracker_store", None)
+    return getattr(store, "engine", None)
+
+
 def purge(engine: Any, days: float, now: float | None = None) -> int:
     """Deletes every conversation whose last event is older than `days`; returns how many.
 

@@ -247,3 +247,33 @@ def test_the_log_file_rotates_and_is_owner_only(tmp_path):
     for p in tmp_path.iterdir():
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, p.name
         assert p.stat().st_size <= 2200 and "Kelly" not in p.read_text()
+
+
+def test_the_purge_finds_the_database_under_rasas_wrappers(tmp_path):
+    from rasa.core.tracker_store import AwaitableTrackerStore, FailSafeTrackerStore, InMemoryTrackerStore
+
+    database = tmp_path / "c.sqlite"
+    storage.init(database)
+    sql = storage.CheckedSQLTrackerStore(dialect="sqlite", db=str(database))
+    assert storage.sql_engine_of(FailSafeTrackerStore(AwaitableTrackerStore(sql))) is sql.engine
+    assert storage.sql_engine_of(FailSafeTrackerStore(InMemoryTrackerStore(None))) is None
+
+
+def test_a_log_line_is_never_written_unredacted(monkeypatch):
+    """At shutdown spaCy cannot run (it crashed the server on exit): the rules alone redact; and a
+    line that cannot be redacted at all is withheld, never written as it was."""
+    import importlib
+
+    import bot.logs
+
+    module = importlib.import_module("threshold_kb.redaction.redact")  # the module, not the function
+
+    monkeypatch.setattr(bot.logs.sys, "is_finalizing", lambda: True)
+    monkeypatch.setattr(module, "default_redactor", lambda: pytest.fail("spaCy used while shutting down"))
+    assert bot.logs._redacted("his mum Kelly rang from 07700 900123") == "his mum [NAME] rang from [PHONE]"
+
+    def broken(text, use_spacy=True):
+        raise RuntimeError("no model")
+
+    monkeypatch.setattr(module, "redact", broken)
+    assert bot.logs._redacted("Jayden Smith said") == bot.logs.WITHHELD

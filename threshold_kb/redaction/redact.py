@@ -343,13 +343,23 @@ def load_pipeline():
 @lru_cache(maxsize=1)
 def default_redactor() -> Redactor:
     """The shared redactor: the knowledge base's bundled files protected, spaCy if it loads."""
+    return Redactor(protected_strings_of_the_knowledge_base(), load_pipeline())
+
+
+@lru_cache(maxsize=1)
+def rules_redactor() -> Redactor:
+    """As the default, without spaCy: for when a model cannot run (the interpreter shutting down)."""
+    return Redactor(protected_strings_of_the_knowledge_base(), None)
+
+
+def protected_strings_of_the_knowledge_base() -> list[str]:
     from threshold_kb import loader
 
-    return Redactor(protected_strings(loader.load_all()), load_pipeline())
+    return protected_strings(loader.load_all())
 
 
-def redact(text: str) -> str:
-    return default_redactor()(text)
+def redact(text: str, use_spacy: bool = True) -> str:
+    return (default_redactor() if use_spacy else rules_redactor())(text)
 
 
 IDENTIFYING = frozenset({"NAME", "DATE_OF_BIRTH", "ADDRESS", "POSTCODE", "NHS_NUMBER", "UPN", "SCHOOL"})
