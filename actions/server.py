@@ -69,7 +69,7 @@ def warm_up_knowledge_base() -> None:
     from actions.kb import KnowledgeBaseUnavailable, gateway
     from threshold_kb.matching.language import looks_english
     from threshold_kb.redaction import default_redactor
-    from threshold_kb.redaction.redact import rules_redactor
+    from threshold_kb.redaction.redactor import rules_redactor
 
     try:
         kb = gateway()

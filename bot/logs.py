@@ -44,7 +44,7 @@ WITHHELD = "[a log line was withheld: it could not be redacted]"
 def _redacted(text: str) -> str:
     """Never the text unredacted. While the interpreter shuts down spaCy's model can no longer
     run (it crashed the server on exit), so the rules alone redact the last lines."""
-    from threshold_kb.redaction.redact import redact
+    from threshold_kb.redaction.redactor import redact
 
     try:
         return redact(text, use_spacy=not sys.is_finalizing())

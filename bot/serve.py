@@ -102,7 +102,7 @@ def build_app(args: argparse.Namespace) -> Any:
     from bot.resilience import ResilientActionEndpoint
     from threshold_kb import loader
     from threshold_kb.redaction import default_redactor
-    from threshold_kb.redaction.redact import rules_redactor
+    from threshold_kb.redaction.redactor import rules_redactor
 
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     endpoints.action = ResilientActionEndpoint.wrap(endpoints.action)

@@ -266,7 +266,7 @@ def test_a_log_line_is_never_written_unredacted(monkeypatch):
 
     import bot.logs
 
-    module = importlib.import_module("threshold_kb.redaction.redact")  # the module, not the function
+    module = importlib.import_module("threshold_kb.redaction.redactor")  # the module, not the function
 
     monkeypatch.setattr(bot.logs.sys, "is_finalizing", lambda: True)
     monkeypatch.setattr(module, "default_redactor", lambda: pytest.fail("spaCy used while shutting down"))

@@ -3,7 +3,7 @@
 import pytest
 
 from threshold_kb.redaction import Redactor, Scrubber, valid_nhs_number
-from threshold_kb.redaction.redact import load_pipeline, protected_strings
+from threshold_kb.redaction.redactor import load_pipeline, protected_strings
 
 KB_NUMBER, KB_EMAIL = "01782 235100", "mash@bedford.gcsx.gov.uk"
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from threshold_kb.config import PROJECT_ROOT
-from threshold_kb.redaction.redact import PLACEHOLDERS, Redactor, default_redactor
+from threshold_kb.redaction.redactor import PLACEHOLDERS, Redactor, default_redactor
 
 MESSAGES = PROJECT_ROOT / "tests" / "redaction" / "messages.yml"
 HELD_OUT_TENTHS = 3

@@ -1,6 +1,6 @@
-"""Redaction of personal data before anything is stored or logged (see redact.py)."""
+"""Redaction of personal data before anything is stored or logged (see redactor.py)."""
 
-from threshold_kb.redaction.redact import (
+from threshold_kb.redaction.redactor import (
     Redaction,
     Redactor,
     Scrubber,

@@ -140,14 +140,8 @@ class Redactor:
         if not text or not text.strip():
             return Redaction(text or "", ())
         spans = self._rule_spans(text) + self._name_spans(text)
-        guarded = [(m.start(), m.end()) for m in self._protected.finditer(text)] if self._protected else []
-        spans = [
-            s
-            for s in spans
-            if not self._is_protected(s)
-            and not (s.kind == "NAME" and any(s.start < end and start < s.end for start, end in guarded))
-        ]
-        spans = self._resolve(spans, text)
+        guarded = [(m.start(), m.end()) for m in self.protected_pattern.finditer(text)]
+        spans = self._resolve([s for s in spans if not self._is_protected(s, guarded)], text)
         out, last = [], 0
         for span in spans:
             out += [text[last : span.start], PLACEHOLDERS[span.kind]]
@@ -254,15 +248,14 @@ class Redactor:
             and lower not in _ordinary_words()
         )
 
-    def _is_protected(self, span: Span) -> bool:
+    def _is_protected(self, span: Span, guarded: list[tuple[int, int]]) -> bool:
+        """The knowledge base's own number or email, a protected word, or a name overlapping one
+        ("Bedford Borough", "Clare's Law")."""
         if span.kind in ("PHONE", "NHS_NUMBER") and re.sub(r"\D", "", span.text) in self._digits_protected:
             return True
-        if self._protected is None:
-            return False
-        return any(
-            m.group(0).lower() == span.text.lower().strip(" ,.") or (span.kind in ("EMAIL", "PHONE") and m.start() <= 0)
-            for m in self._protected.finditer(span.text)
-        )
+        if span.text.lower().strip(" ,.") in self._protected_lower:
+            return True
+        return span.kind == "NAME" and any(span.start < end and start < span.end for start, end in guarded)
 
     @staticmethod
     def _resolve(spans: list[Span], text: str) -> list[Span]:
