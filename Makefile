@@ -62,10 +62,8 @@ eval-redaction: setup ## the redactor on practitioner messages with their person
 bench: setup ## the engine's p50/p95 time per message after warm-up (target p95 <= 50 ms)
 	@$(PY) -m threshold_kb.evaluation.bench 2>/dev/null
 
-eval-nlu: setup ## NLU cross-validation (5 folds); writes build/results/nlu/ and its intent report summary
-	@$(VENV)/bin/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
-	  --out build/results/nlu --no-plot --quiet
-	@$(PY) scripts/intent_summary.py build/results/nlu/intent_report.json | tee build/results/nlu/intent_summary.md
+eval-nlu: setup ## NLU: 5-fold cross-validation, and the held-out set (tests/nlu/heldout.yml) with and without spaCy; writes build/results/nlu/summary.md
+	@bash scripts/eval_nlu.sh
 
 teams-package: setup ## the Teams app package build/teams/thresholds-assistant.zip (needs MICROSOFT_APP_ID)
 	@$(PY) scripts/teams_package.py

@@ -44,9 +44,10 @@ ASK_AUTHORITY = "Which local authority's threshold document should I use? Choose
 
 
 def resolve_authority(kb: KnowledgeBase, tracker: Tracker) -> tuple[str | None, tuple[str, ...]]:
-    """The slug the practitioner named (button entity first, then their words), and any rivals."""
-    entity = next(tracker.get_latest_entity_values("authority_name"), None)
-    found = kb.find_authorities(entity) if entity else ()
+    """The slug the practitioner named (the message's entities, from a button or typed, then their
+    words), and any rivals: "Stoke or Cumbria?" names two, so none is chosen."""
+    named = tuple(dict.fromkeys(tracker.get_latest_entity_values("authority_name")))
+    found = tuple(slug for entity in named for slug in kb.find_authorities(entity))
     found = found or kb.find_authorities(latest_text(tracker))
     return (found[0] if len(found) == 1 else None), found
 

@@ -18,7 +18,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -148,6 +148,48 @@ class ActionAskQServices(ActionAskQualifier):
     qualifier = "services"
 
 
+# Intents never read as an answer: danger, a new start, a person, another authority, and the two
+# that the slot mappings already take as answers.
+NOT_ANSWERS = frozenset(
+    {"report_danger", "new_consultation", "talk_to_person", "choose_authority", "answer_question", "skip_question"}
+)
+QUESTION_WORDS = re.compile(
+    r"^\W*(what|how|who|whom|when|where|why|which|can|could|do|does|did|should|shall|is|are|may|might|will|would)\b",
+    re.IGNORECASE,
+)
+
+
+def reads_as_answer(slot: str, said: str) -> bool:
+    """Whether words the classifier took for something else ("Nothing, carry on with universal
+    services" as an escalation question) answer the question being asked: not phrased as a
+    question, and a skip, an age, or an answer the question's own parser reads."""
+    said = said.strip()
+    if not said or said.startswith("/") or "?" in said or QUESTION_WORDS.match(said):
+        return False
+    if SKIP_ALL.search(said.lower()) or SKIP_ONE.match(said.lower()):
+        return True
+    if slot == "child_age":
+        return len(said.split()) <= 8 and parse_age(said) is not None
+    qualifier = next((q for q, name in QUALIFIER_SLOTS.items() if name == slot), None)
+    return qualifier is not None and _parse(qualifier, said) is not None
+
+
+def _answer_first(tracker: Tracker) -> list[EventType]:
+    """An answer to the question being asked is read as that answer before any other intent: the
+    words become the requested slot's candidate, validated like a typed answer. Words the
+    classifier took for more of the worry ("mum refuses to engage with us") are also kept in it."""
+    requested = tracker.get_slot("requested_slot")
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if requested in (None, "authority") or intent in NOT_ANSWERS or requested in tracker.slots_to_validate():
+        return []
+    said = latest_text(tracker)
+    if not reads_as_answer(requested, said):
+        return []
+    tracker.add_slots([SlotSet(requested, said)])
+    worry = tracker.get_slot("worry")
+    return [SlotSet("worry", f"{worry}. {said}" if worry else said)] if intent == "describe_worry" else []
+
+
 class ValidateSignsOfSafetyForm(FormValidationAction):
     def name(self) -> str:
         return "validate_signs_of_safety_form"
@@ -162,7 +204,10 @@ class ValidateSignsOfSafetyForm(FormValidationAction):
         worry = tracker.get_slot("worry") or ""
         assessment = consult(kb, tracker)
         asked = []
-        if tracker.get_slot("child_age") is None and age_from_text(worry) is None and age_matters(assessment):
+        # The age while unanswered, and on the turn it is answered, so that the answer is validated
+        # ("skip the rest" at the age question stops the questions).
+        unanswered = tracker.get_slot("child_age") is None or "child_age" in tracker.slots_to_validate()
+        if unanswered and age_from_text(worry) is None and age_matters(assessment):
             asked.append("child_age")
         # Answered questions stay in the list (so that their answers are validated), then the next.
         asked += [QUALIFIER_SLOTS[q] for q in QUALIFIER_SLOTS if tracker.get_slot(QUALIFIER_SLOTS[q]) is not None]
@@ -172,7 +217,8 @@ class ValidateSignsOfSafetyForm(FormValidationAction):
 
     async def run(self, dispatcher, tracker, domain):
         try:
-            return await super().run(dispatcher, tracker, domain)
+            kept = _answer_first(tracker)
+            return [*await super().run(dispatcher, tracker, domain), *kept]
         except KnowledgeBaseUnavailable:
             dispatcher.utter_message(text=gateway().safe_answer(None, tracker.get_slot("worry") or ""))
             return [{"event": "active_loop", "name": None}, {"event": "slot", "name": "requested_slot", "value": None}]

@@ -1,6 +1,6 @@
 """Questions at any time: consent, escalation, contacts, levels, Children Act sections, comparing
-authorities, special routes. Each action asks for the authority first if it needs one and none is
-known, and answers as soon as it is chosen (`pending_question`)."""
+authorities, special routes, and asking for a person. Each action asks for the authority first if
+it needs one and none is known, and answers as soon as it is chosen (`pending_question`)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ _ANSWERS: dict[str, tuple[bool, Callable[..., str]]] = {
     "legal_section": (False, lambda kb, a, q: answers.legal_section(a, q)),
     "compare": (False, lambda kb, a, q: answers.compare(kb.repo, q)),
     "special_route": (True, lambda kb, a, q: answers.special_route(a, kb.now(), q)),
+    "person": (True, lambda kb, a, q: answers.talk_to_person(a, kb.now())),
 }
 
 
@@ -81,3 +82,12 @@ class ActionAnswerCompare(QuestionAction):
 
 class ActionAnswerSpecialRoute(QuestionAction):
     kind = "special_route"
+
+
+class ActionTalkToPerson(QuestionAction):
+    """"Can I speak to a real person?": the people to talk to now, named, for the authority."""
+
+    kind = "person"
+
+    def name(self) -> str:
+        return "action_talk_to_person"

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import KnowledgeBaseAction, answer, authority_buttons, latest_text
 from actions.kb import KnowledgeBase
 from actions.practitioner import practitioner_of
-from threshold_kb.consultation import parse_age
+from threshold_kb.consultation import parse_age, starts_afresh
 from threshold_kb.recommend import recommend, to_payload
 from threshold_kb.redaction import identifies_someone
 from threshold_kb.replies import recommendation_text, record_notes, scale_warning, signs_of_safety_map
@@ -22,11 +22,17 @@ NO_NAMES_NEEDED = (
     "(the record shows [NAME], [ADDRESS] and so on instead)."
 )
 WORRY_NOTED = 'Thank you. A few quick questions first (at most three); "not sure" is always an answer.'
-# A new worry after a recommendation starts afresh: these are the previous consultation's answers.
+NEW_CONSULTATION = "New consultation: I've set the last worry aside and kept nothing of it in this one."
+# What one consultation holds about its child; a new consultation clears it (never the practitioner
+# or the authority).
 CONSULTATION_SLOTS = (
-    "stop_asking",
+    "worry", "child_age", "stop_asking", "recommended", "pending_question", "pending_text",
     "q_harm", "q_pattern", "q_impact", "q_carers", "q_support", "q_services",
 )
+
+
+def clear_consultation() -> list[EventType]:
+    return [SlotSet(slot, False if slot in ("stop_asking", "recommended") else None) for slot in CONSULTATION_SLOTS]
 
 
 def child_age(tracker: Tracker) -> float | None:
@@ -63,17 +69,20 @@ def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: 
 
 
 def record_worry(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-    """Keeps the worry (added to, for a consultation in progress) and notes a named authority.
-
-    A worry after a finished recommendation starts a fresh set of triage answers."""
+    """Keeps the worry and notes a named authority. More about the same child is added to the
+    consultation in hand; a different child, or a new worry once the last is answered, starts a new
+    consultation, and says so (threshold_kb.consultation.starts_afresh)."""
     text = latest_text(tracker).strip()
     if len(text) > MAX_WORRY:
         dispatcher.utter_message(text=f"That is long, so I have kept the first {MAX_WORRY} characters.")
         text = text[:MAX_WORRY]
     previous = tracker.get_slot("worry")
-    events: list[EventType] = [SlotSet("worry", f"{previous}. {text}" if previous else text)]
-    if tracker.get_slot("recommended"):
-        events += [SlotSet(slot, None) for slot in CONSULTATION_SLOTS] + [SlotSet("recommended", False)]
+    events: list[EventType] = []
+    if previous and starts_afresh(text, bool(tracker.get_slot("recommended"))):
+        dispatcher.utter_message(text=NEW_CONSULTATION)
+        events += clear_consultation()
+        previous = None
+    events.append(SlotSet("worry", f"{previous}. {text}" if previous else text))
     named = kb.find_authorities(text)
     if len(named) == 1 and named[0] != tracker.get_slot("authority"):
         events.append(SlotSet("authority", named[0]))
@@ -97,7 +106,7 @@ def _will_ask(kb: KnowledgeBase, tracker: Tracker, events: list[EventType]) -> b
     slug = next((e["value"] for e in events if e.get("name") == "authority"), tracker.get_slot("authority"))
     if kb.authority(slug) is None:
         return True
-    worry = next(e["value"] for e in events if e.get("name") == "worry")
+    worry = next(e["value"] for e in reversed(events) if e.get("name") == "worry")
     triage = kb.consultant.assess(slug, worry).triage
     return triage is None or bool(triage.questions)
 
@@ -117,3 +126,20 @@ class ActionRecommendNextStep(KnowledgeBaseAction):
             return []
         recommend_for(kb, dispatcher, tracker, slug)
         return [SlotSet("recommended", True)]
+
+
+class ActionNewConsultation(KnowledgeBaseAction):
+    """"Restart", "new consultation": the worry, the child's age and the answers go; the practitioner
+    and the authority stay."""
+
+    def name(self) -> str:
+        return "action_new_consultation"
+
+    def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
+        authority = kb.authority(tracker.get_slot("authority"))
+        using = f" Still using {authority.name}'s document (name another authority to change it)." if authority else ""
+        dispatcher.utter_message(
+            text=f"{NEW_CONSULTATION}{using} Tell me what is worrying you about the child, in your own words. "
+            "If a child may be in danger right now, call 999 first."
+        )
+        return clear_consultation()

@@ -6,8 +6,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceRev
 
 from actions.base import KnowledgeBaseAction, latest_text
 from actions.kb import KnowledgeBaseUnavailable
-from actions.recommendation import MAX_WORRY, record_worry
+from actions.recommendation import MAX_WORRY, NEW_CONSULTATION, clear_consultation, record_worry
 from threshold_kb import answers
+from threshold_kb.consultation import starts_afresh
 from threshold_kb.matching.danger import danger_signals
 from threshold_kb.matching.engine import names_a_child
 from threshold_kb.matching.language import looks_english
@@ -35,7 +36,11 @@ class ActionWarnDanger(KnowledgeBaseAction):
             signals = danger_signals(text)  # the patterns alone: 999 first whatever is down
         dispatcher.utter_message(text=danger_first(signals) if signals else DANGER_FIRST)
         previous = tracker.get_slot("worry")
-        events: list[EventType] = [SlotSet("worry", f"{previous}. {text}" if previous else text)]
+        events: list[EventType] = []
+        if previous and starts_afresh(text, bool(tracker.get_slot("recommended"))):
+            dispatcher.utter_message(text=NEW_CONSULTATION)  # after 999, never before it
+            events, previous = clear_consultation(), None  # a different child: nothing of the last
+        events.append(SlotSet("worry", f"{previous}. {text}" if previous else text))
         named = kb.find_authorities(text)
         if len(named) == 1:
             events.append(SlotSet("authority", named[0]))

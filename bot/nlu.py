@@ -1,4 +1,8 @@
-"""Two Rasa NLU components over threshold_kb's pure checks, placed after the intent classifier.
+"""Rasa NLU components over threshold_kb's pure checks.
+
+AuthorityNames: the authority a message names ("Northamptonshire MASH number?", "we're in Hanley")
+is an entity of that message, whatever its intent, valued by the knowledge base's slug; a question
+that names an authority is answered for it.
 
 EnglishOnly: a message in another language becomes `nlu_fallback`, so it gets the clear "I only
 read English" answer instead of a guessed intent.
@@ -20,12 +24,14 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from threshold_kb import loader, queries
 from threshold_kb.matching.danger import DangerDetector
 from threshold_kb.matching.encoder import load_encoder
 from threshold_kb.matching.language import looks_english
+from threshold_kb.store.repository import InMemoryRepository
 
 DANGER_INTENT = "report_danger"
 FALLBACK_INTENT = "nlu_fallback"
@@ -36,6 +42,39 @@ def _override(message: Message, intent: str) -> None:
     top = {"name": intent, "confidence": 1.0}
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top], add_to_output=True)  # nothing close: no ambiguity fallback
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class AuthorityNames(GraphComponent):
+    """Names, aliases and towns from the authorities' files (the same the actions resolve with)."""
+
+    ENTITY = "authority_name"
+
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context) -> AuthorityNames:
+        return cls()
+
+    def __init__(self) -> None:
+        self._repo: InMemoryRepository | None = None
+
+    @property
+    def repo(self) -> InMemoryRepository:
+        if self._repo is None:
+            self._repo = InMemoryRepository(loader.load_all())
+        return self._repo
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):  # a button's payload carries its own entity
+                continue
+            found = [
+                {"entity": self.ENTITY, "start": m.start, "end": m.end, "value": m.slug, "extractor": "AuthorityNames"}
+                for m in queries.authority_mentions(self.repo, text)
+            ]
+            if found:
+                message.set(ENTITIES, [*message.get(ENTITIES, []), *found], add_to_output=True)
+        return messages
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -98,12 +98,34 @@ def contacts(authority: m.Authority, now: datetime, question: str) -> str:
     if not answer.contacts:
         answer = queries.contacts_of(authority, now, roles=queries.FRONT_DOOR_ROLES)
     lines = [f"{authority.name}, {what} (checked for {now.strftime('%a %d %b %H:%M')}, Europe/London):"]
-    for item in answer.contacts:
-        status = {queries.OPEN: "open now", queries.CLOSED: "closed now", queries.UNKNOWN: "hours not published"}
-        lines.append(f"- {contact_line(item.contact)} [{status[item.status]}] ({item.contact.cite})")
-    if not any(item.contact.phones for item in answer.contacts):
-        lines.append("The document publishes no phone number for these; it gives the routes above.")
+    lines += _contact_lines(answer.contacts)
     lines.append(f"If a child is in danger right now, call {EMERGENCY_NUMBER}.")
+    return "\n".join(lines)
+
+
+_STATUS = {queries.OPEN: "open now", queries.CLOSED: "closed now", queries.UNKNOWN: "hours not published"}
+
+
+def _contact_lines(items) -> list[str]:
+    lines = [f"- {contact_line(item.contact)} [{_STATUS[item.status]}] ({item.contact.cite})" for item in items]
+    if not any(item.contact.phones for item in items):
+        lines.append("The document publishes no phone number for these; it gives the routes above.")
+    return lines
+
+
+def talk_to_person(authority: m.Authority, now: datetime) -> str:
+    """"Can I speak to a real person?": the people to talk it through with, those open now first."""
+    answer = queries.contacts_of(authority, now, roles=queries.FRONT_DOOR_ROLES + ("advice", "out_of_hours"))
+    # People and services, not web pages; those open now first.
+    people = [i for i in answer.contacts if i.contact.phones or i.contact.emails or not i.contact.web]
+    people.sort(key=lambda item: item.status != queries.OPEN)
+    lines = [
+        "I'm an assistant, not a person. To talk it through with someone:",
+        "- your designated safeguarding lead (or your organisation's safeguarding lead), today;",
+        f"- {authority.name} (checked for {now.strftime('%a %d %b %H:%M')}, Europe/London), open now first:",
+        *("  " + line for line in _contact_lines(people)),
+        f"If a child is in danger right now, call {EMERGENCY_NUMBER}.",
+    ]
     return "\n".join(lines)
 
 

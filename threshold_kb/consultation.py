@@ -28,3 +28,29 @@ def parse_age(text: str) -> float | None:
     if bare and 0 <= int(bare.group(1)) <= 18:
         return float(bare.group(1))
     return None
+
+
+# A worry about a different child ("Different child now: …", "another one - year 10 girl …").
+_NEW_CHILD = re.compile(
+    r"\b(different|another|new|second|separate|other|next|unrelated)\s+(child|kid|pupil|student|girl|boy|baby|"
+    r"toddler|teenager|young person|family|case|one|worry|concern|referral|consultation)\b"
+    r"|\bunrelated\b|\bdifferent (matter|issue|situation)\b",
+    re.IGNORECASE,
+)
+# Said to be the same child ("new concern about the same girl").
+_SAME_CHILD = re.compile(r"\bsame (child|kid|pupil|student|girl|boy|baby|family|one|case)\b", re.IGNORECASE)
+# More of the worry in hand ("she also said …", "update: …", "forgot to say …").
+_MORE = re.compile(
+    r"^\W*(also|and|plus|update|updated|forgot|oh|btw|further|more|another thing|one more thing)\b|\balso\b",
+    re.IGNORECASE,
+)
+
+
+def starts_afresh(text: str, consultation_done: bool) -> bool:
+    """Whether a worry begins a new consultation rather than adding to the one in hand: it says it
+    is about a different child, or the last one is finished and it is not more of it."""
+    if _SAME_CHILD.search(text):
+        return False
+    if _NEW_CHILD.search(text):
+        return True
+    return consultation_done and not _MORE.search(text)

@@ -195,6 +195,10 @@ def compare_indicator(repo: Repository, text: str, minimum_overlap: float = 0.5)
 
 
 # -- which authority -----------------------------------------------------------------------------
+_POSSESSIVE = re.compile(r"['\u2019]s\b", re.IGNORECASE)  # "Stoke's level 3" names Stoke
+_WORD = re.compile(r"[\w%]+(?:['\u2019][\w%]+)*")
+
+
 @dataclass(frozen=True)
 class AuthorityMatch:
     slug: str
@@ -206,7 +210,7 @@ def authority_from_text(repo: Repository, text: str) -> tuple[AuthorityMatch, ..
     """Authorities named in free text ("actually I'm in Hanley"), best (longest) match first.
 
     Several results mean the text is ambiguous, and the caller should ask."""
-    haystack = f" {name_key(text)} "
+    haystack = f" {name_key(_POSSESSIVE.sub('', text))} "
     found: dict[str, AuthorityMatch] = {}
     for key, owners in sorted(repo.names().items(), key=lambda kv: -len(kv[0])):
         if f" {key} " not in haystack:
@@ -215,3 +219,33 @@ def authority_from_text(repo: Repository, text: str) -> tuple[AuthorityMatch, ..
             found.setdefault(slug, AuthorityMatch(slug, key, kind))
         haystack = haystack.replace(f" {key} ", " ")  # "stoke on trent" must not also match "stoke"
     return tuple(sorted(found.values(), key=lambda match: -len(match.matched)))
+
+
+@dataclass(frozen=True)
+class AuthorityMention:
+    """Where an authority is named in a message: the NLU's `authority_name` entity."""
+
+    slug: str
+    start: int
+    end: int
+    kind: str  # name | alias | town
+
+
+def authority_mentions(repo: Repository, text: str) -> tuple[AuthorityMention, ...]:
+    """Each unambiguous name, alias or town in the text, with its span, longest names first and
+    never overlapping ("Stoke-on-Trent" is one mention, not also "Stoke"). A town two authorities
+    share is left out: the caller asks which one."""
+    words = [(w.start(), w.end(), name_key(_POSSESSIVE.sub("", w.group()))) for w in _WORD.finditer(text)]
+    taken: set[int] = set()
+    found = []
+    for key, owners in sorted(repo.names().items(), key=lambda kv: -len(kv[0].split())):
+        parts = key.split()
+        slugs = {slug for slug, _ in owners}
+        for i in range(len(words) - len(parts) + 1):
+            span = range(i, i + len(parts))
+            if taken.intersection(span) or [words[j][2] for j in span] != parts:
+                continue
+            taken.update(span)
+            if len(slugs) == 1:
+                found.append(AuthorityMention(owners[0][0], words[i][0], words[i + len(parts) - 1][1], owners[0][1]))
+    return tuple(sorted(found, key=lambda mention: mention.start))

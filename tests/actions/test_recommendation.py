@@ -36,7 +36,8 @@ async def test_more_detail_is_added_to_the_worry_in_progress(kb, dispatcher, dom
 async def test_a_worry_after_a_recommendation_starts_fresh_triage_answers(kb, dispatcher, domain):
     t = tracker("another child now", slots={"worry": "x", "recommended": True, "q_harm": "no", "stop_asking": True})
     slots = slot_events(await ActionRecordWorry().run(dispatcher, t, domain))
-    assert slots["q_harm"] is None and slots["stop_asking"] is None and slots["recommended"] is False
+    assert slots["q_harm"] is None and slots["stop_asking"] is False and slots["recommended"] is False
+    assert slots["worry"] == "another child now", "nothing of the last worry"
 
 
 async def test_a_huge_worry_is_cut_and_the_practitioner_told(kb, dispatcher, domain):

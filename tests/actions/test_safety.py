@@ -78,3 +78,12 @@ async def test_a_worry_without_personal_data_gets_no_lecture_about_it(kb, dispat
     said = "I'm worried about a yr 3 girl who is often tired in class. Mum is working with us"
     await ActionDefaultFallback().run(dispatcher, tracker(said, "answer_question"), domain)
     assert "child's name" not in " ".join(texts(dispatcher))
+
+
+async def test_danger_about_a_different_child_says_999_first_then_new_consultation(kb, dispatcher, domain):
+    slots = {"worry": "yr 4 boy keeps coming in hungry", "recommended": True, "authority": "cumbria", "q_harm": "no"}
+    said = "different child now, her dad is hitting her right now"
+    events = slot_events(await ActionWarnDanger().run(dispatcher, tracker(said, "report_danger", slots), domain))
+    said_back = texts(dispatcher)
+    assert "999" in said_back[0] and said_back[1].startswith("New consultation")
+    assert events["worry"] == said and events["q_harm"] is None

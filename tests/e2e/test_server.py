@@ -10,7 +10,7 @@ import json
 import pytest
 
 from tests.actions.conftest import contact_details, published
-from tests.e2e.triage_paths import SETTLED, TRIAGE_PATHS
+from tests.e2e.triage_paths import OPEN_WORRY, SETTLED, TRIAGE_PATHS
 from threshold_kb import loader
 from threshold_kb.config import PROJECT_ROOT
 
@@ -135,6 +135,113 @@ def test_a_question_is_answered_with_its_citation(stack):
     assert replies[-1].get("buttons")
     replies = stack.say("e2e-question", "Stoke")
     assert "Multi Agency Threshold Guidance to the Levels of Need" in texts(replies)
+
+
+NAMED_QUESTIONS = [  # (question naming an authority, what only that authority's answer says)
+    ("northamptonshire mash phone number please", "0300 126 3000"),
+    ("out of hours line for Stoke-on-Trent?", "01782 234234"),
+    ("consent rules in Cumbria", "Cumbria Threshold Guidance"),
+    ("how do I escalate in Peterborough", "Keeping Children Safe Together Peterborough"),
+    ("Bedford level 3, what does it mean", "A Child Centred System"),
+]
+
+
+@pytest.mark.parametrize(("number", "question", "expected"), [(n, *q) for n, q in enumerate(NAMED_QUESTIONS)])
+def test_a_question_naming_an_authority_is_answered_for_it_at_once(stack, number, question, expected):
+    replies = stack.say(f"e2e-named-{number}", question)
+    assert expected in texts(replies), replies
+    assert not any(r.get("buttons") for r in replies), "the authority is not asked for"
+
+
+def _to_the_card(stack, sender: str, worry: str, authority: str) -> list[dict]:
+    stack.say(sender, worry)
+    replies = stack.say(sender, authority)
+    if not any(_card(r) for r in replies):
+        replies = stack.say(sender, "just tell me")
+    assert any(_card(r) for r in replies)
+    return replies
+
+
+def test_a_second_worry_about_a_different_child_starts_a_new_consultation(stack):
+    sender = "e2e-second-worry"
+    _to_the_card(stack, sender, CONSULTATIONS["stoke_on_trent"][1], "Stoke")
+    second = "Different child now: a 9 year old says her dad hit her with a belt"
+    replies = stack.say(sender, second)
+    assert "New consultation" in texts(replies), replies  # after 999 where the words suggest danger
+    worry = stack.tracker(f"rest-{sender}")["slots"]["worry"]
+    assert worry == second, "nothing of the first child's worry"
+
+
+def test_restart_during_the_questions_starts_afresh_keeping_the_authority(stack):
+    sender = "e2e-start-again"
+    stack.say(sender, "I'm worried about a girl in my class, she's lost a lot of weight and seems withdrawn")
+    assert "question 1 of" in texts(stack.say(sender, "Cumbria"))
+    replies = stack.say(sender, "start again")
+    assert "New consultation" in texts(replies) and "Cumbria" in texts(replies)
+    slots = stack.tracker(f"rest-{sender}")["slots"]
+    assert slots["worry"] is None and slots["authority"] == "cumbria" and slots["requested_slot"] is None
+    replies = stack.say(sender, "yr 4 boy keeps coming in hungry, mum says money is tight")
+    assert "question 1 of" in texts(replies), "a new worry, and the authority is not asked for again"
+
+
+def _past_the_age(stack, sender: str, replies: list[dict]) -> list[dict]:
+    """The age is asked first where an indicator depends on it: answered, to reach the triage questions."""
+    return stack.say(sender, "8") if "How old is the child?" in texts(replies) else replies
+
+
+@pytest.mark.parametrize("answered", [0, 1, 2])
+def test_skip_the_rest_typed_at_any_triage_question_gives_the_answer(stack, answered):
+    facts = {"harm": "no", "impact": "some", "carers": "engaging", "support": "none_yet", "pattern": "first_time",
+             "services": "one"}  # Peterborough asks three questions of the open worry with these
+    sender = f"e2e-skip-rest-{answered}"
+    stack.say(sender, OPEN_WORRY)
+    replies = _past_the_age(stack, sender, stack.say(sender, "Peterborough"))
+    for _ in range(answered):
+        question = _question(replies)
+        if question is None:
+            pytest.fail(f"fewer than {answered + 1} questions for this path")
+        button = next(a for a in question["answers"] if a["value"] == facts[question["qualifier"]])
+        replies = stack.say(sender, button["payload"])
+    assert _question(replies) is not None, "a question is being asked"
+    replies = stack.say(sender, "Skip the rest")
+    assert any(_card(r) for r in replies), replies
+
+
+def test_skip_the_rest_at_the_age_question_gives_the_answer(stack):
+    sender = "e2e-skip-rest-age"
+    stack.say(sender, "she told me she is pregnant")
+    assert "How old is the child?" in texts(stack.say(sender, "Stoke"))
+    replies = stack.say(sender, "Skip the rest")
+    assert any(_card(r) for r in replies), replies
+
+
+def test_talk_to_a_person_names_the_people_for_the_authority_even_mid_question(stack):
+    replies = stack.say("e2e-person", "can I speak to a real person?")
+    assert replies[-1].get("buttons"), "which authority's people"
+    text = texts(stack.say("e2e-person", "Stoke"))
+    assert "designated safeguarding lead" in text and "01782" in text
+    sender = "e2e-person-mid"
+    stack.say(sender, "I'm worried about a girl in my class, she's lost a lot of weight and seems withdrawn")
+    assert "question 1 of" in texts(_past_the_age(stack, sender, stack.say(sender, "Northamptonshire")))
+    replies = stack.say(sender, "is there someone I can talk this through with?")
+    assert "0300 126" in texts(replies) and "question 1 of" in texts(replies), "answered, then the question again"
+
+
+# Worries in words unlike the training data's: whatever the classifier makes of them, each must
+# start a consultation (the fallback's own check takes what the classifier was unsure of).
+ODD_WORRIES = [
+    "kiddo in my group keeps turning up starving, nicks food, clothes minging, mum never picks up the phone",
+    "the wee one in room 2 flinches whenever dad comes to collect, and has marks on her arms again",
+    "lad of 13 always got new trainers and cash, won't say who from, out till 2am most nights",
+]
+
+
+@pytest.mark.parametrize("number", range(len(ODD_WORRIES)))
+def test_a_worry_in_unusual_words_is_never_lost_to_the_fallback(stack, number):
+    replies = stack.say(f"e2e-odd-worry-{number}", ODD_WORRIES[number])
+    text = texts(replies)
+    assert "I'm not sure I understood" not in text, replies
+    assert "questions first" in text or "Which local authority" in text or "999" in text, replies
 
 
 def test_the_childs_identity_is_kept_in_no_store_and_no_log(stack):

@@ -11,6 +11,7 @@ from threshold_kb.matching import danger_model
 from threshold_kb.matching.danger import DangerDetector
 from threshold_kb.matching.danger_model import MODEL_FILE, digest, load_model, training_examples
 from threshold_kb.matching.encoder import DIMENSIONS, MODEL_SHA256
+from threshold_kb.matching.timing import FEATURES, time_features
 
 STORED = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
 
@@ -21,7 +22,7 @@ def test_the_shipped_model_was_trained_on_the_training_files_as_they_are():
         "trained: run .venv/bin/python -m threshold_kb.matching.danger_model"
     )
     assert STORED["encoder_sha256"] == MODEL_SHA256
-    assert len(STORED["weights"]) == DIMENSIONS
+    assert len(STORED["weights"]) == DIMENSIONS + len(FEATURES) and tuple(STORED["features"]) == FEATURES
     assert STORED["cross_validated"]["recall"] >= danger_model.TARGET_RECALL
 
 
@@ -79,3 +80,29 @@ def test_a_broken_model_file_leaves_the_patterns_working(tmp_path, caplog):
     assert detector.model is None and "danger model unavailable" in caplog.text
     assert detector.signals("she says she has taken a load of tablets")
     assert detector.signals("an ordinary worry about attendance") == () and encoder.calls == 0
+
+
+def test_when_it_happens_is_read_from_the_words_and_the_verbs_tenses():
+    now = dict(zip(FEATURES, time_features("dad has a knife and is shouting at the door right now"), strict=False))
+    before = dict(zip(FEATURES, time_features("dad had a knife last summer and the police came"), strict=False))
+    again = dict(zip(FEATURES, time_features("he keeps coming in hungry again, third time this month"), strict=False))
+    assert now["now"] == 1 and now["past_time"] == 0 and now["present_verbs"] > now["past_verbs"]
+    assert before["past_time"] == 1 and before["now"] == 0 and before["past_verbs"] > before["present_verbs"]
+    assert again["pattern"] == 1 and again["now"] == 0
+
+
+def test_the_timing_features_push_the_same_words_apart_in_time():
+    """Trained weights: "now" towards danger, a past time and a pattern away from it."""
+    weights = dict(zip(FEATURES, load_model().timing_weights, strict=False))
+    assert weights["now"] > 0 > weights["past_time"]
+    assert weights["pattern"] < weights["now"]
+
+
+def test_the_tagger_is_skipped_only_where_it_cannot_change_the_decision():
+    model, rng = load_model(), np.random.default_rng(0)
+    texts = ["dad has a knife and is shouting right now", "dad had a knife last summer",
+             "he keeps coming in hungry again", "she will be beaten when she gets home tonight"]
+    for _ in range(50):
+        vector = rng.normal(0, 0.06, DIMENSIONS).astype(np.float32)
+        for text in texts:
+            assert model.flags(vector, text) == (model.probability(vector, time_features(text)) >= model.threshold)

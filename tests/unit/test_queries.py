@@ -137,3 +137,19 @@ def test_authority_from_a_name_or_a_town(repo, text, slug):
 
 def test_no_authority_in_unrelated_text(repo):
     assert queries.authority_from_text(repo, "the child has a bruise") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        ("Northamptonshire MASH number?", [("northamptonshire", "Northamptonshire")]),
+        ("Stoke-on-Trent out of hours", [("stoke_on_trent", "Stoke-on-Trent")]),
+        ("P'boro MASH email", [("peterborough", "P'boro")]),
+        ("how does Stoke's level 3 differ from Cumbria's", [("stoke_on_trent", "Stoke's"), ("cumbria", "Cumbria's")]),
+        ("who do I contact in Barrow for early help", [("cumbria", "Barrow")]),
+        ("the child has a bruise", []),
+    ],
+)
+def test_each_authority_named_is_found_with_its_span(repo, text, mentions):
+    found = queries.authority_mentions(repo, text)
+    assert [(m.slug, text[m.start:m.end]) for m in found] == mentions

@@ -12,6 +12,7 @@ import yaml
 
 from threshold_kb.matching.danger_model import MODEL_FILE, ModelUnavailable, load_model
 from threshold_kb.matching.normalise import NEGATION_CUES, clean
+from threshold_kb.matching.timing import time_features
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +67,16 @@ class DangerDetector:
             return None
         if vector is None:
             vector = self.encoder.encode([clean(text)])[0]
-        return self.model.probability(vector)
+        return self.model.probability(vector, time_features(text))
 
     def signals(self, text: str, vector=None) -> tuple[DangerSignal, ...]:
         """`vector`, the encoder's vector of `clean(text)`, is reused when the caller has it."""
         found = danger_signals(text)
         if found or self.model is None or not clean(text).strip():
             return found
-        if self.probability(text, vector) < self.model.threshold:
+        if vector is None:
+            vector = self.encoder.encode([clean(text)])[0]
+        if not self.model.flags(vector, text):
             return ()
         return (DangerSignal("in danger now (by meaning)", self._likeliest_clause(text)),)
 

@@ -1,5 +1,6 @@
 """The danger detector's model half: logistic regression over the sentence encoder's vector of the
-whole message, trained here and shipped as data (danger_model.json: 384 weights, a bias and the
+whole message and six features of when it happens (timing.py: now, before, again; spaCy's verb
+tenses), trained here and shipped as data (danger_model.json: 390 weights, a bias and the
 threshold), so the running assistant only takes a dot product.
 
 Trained on sentences written for it (danger_training.yml), the danger-tuning set, the tuning part
@@ -29,6 +30,7 @@ import yaml
 from threshold_kb.config import PROJECT_ROOT
 from threshold_kb.matching.encoder import DIMENSIONS, MODEL_SHA256
 from threshold_kb.matching.normalise import clean
+from threshold_kb.matching.timing import FEATURES, WORD_FEATURES, tense_features, time_features, word_features
 
 MODEL_FILE = Path(__file__).with_name("danger_model.json")
 TRAINING_FILE = Path(__file__).with_name("danger_training.yml")
@@ -98,12 +100,14 @@ def train(encoder) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     examples = training_examples()
-    vectors = encoder.encode([clean(t) for t, _ in examples])
+    vectors = np.hstack([encoder.encode([clean(t) for t, _ in examples]), [time_features(t) for t, _ in examples]])
     labels = np.array([y for _, y in examples])
     strength, threshold, recall, false_alarms = _choose(vectors, labels)
     model = LogisticRegression(C=strength, max_iter=5000).fit(vectors, labels)
     return {
-        "about": "danger_model.py: logistic regression over all-MiniLM-L6-v2 vectors of the cleaned message",
+        "about": "danger_model.py: logistic regression over all-MiniLM-L6-v2 vectors of the cleaned message "
+        "and the timing features",
+        "features": list(FEATURES),
         "encoder_sha256": MODEL_SHA256,
         "training_digest": digest(examples),
         "examples": {"danger": int(labels.sum()), "not_danger": int(len(labels) - labels.sum())},
@@ -123,15 +127,30 @@ class DangerModel:
     def __init__(self, data: dict):
         if data["encoder_sha256"] != MODEL_SHA256:
             raise ValueError("danger_model.json was trained on another encoder: retrain it")
-        self.weights = np.asarray(data["weights"], dtype=np.float32)
-        if self.weights.shape != (DIMENSIONS,):
-            raise ValueError(f"{self.weights.shape[0]} weights, not {DIMENSIONS}")
+        weights = np.asarray(data["weights"], dtype=np.float32)
+        if weights.shape != (DIMENSIONS + len(FEATURES),) or tuple(data.get("features", ())) != FEATURES:
+            raise ValueError(f"{weights.shape[0]} weights for {data.get('features')}: retrain it")
+        self.weights, self.timing_weights = weights[:DIMENSIONS], weights[DIMENSIONS:]
         self.bias = float(data["bias"])
         self.threshold = float(data["threshold"])
 
-    def probability(self, vector: np.ndarray) -> float:
-        score = float(np.clip(vector @ self.weights + self.bias, -50.0, 50.0))  # no overflow in exp
+    def probability(self, vector: np.ndarray, timing: np.ndarray) -> float:
+        """`vector`: the encoder's of the cleaned message; `timing`: its time_features."""
+        score = vector @ self.weights + timing @ self.timing_weights + self.bias
+        score = float(np.clip(score, -50.0, 50.0))  # no overflow in exp
         return 1.0 / (1.0 + math.exp(-score))
+
+    def flags(self, vector: np.ndarray, text: str) -> bool:
+        """probability(vector, time_features(text)) >= threshold, the same decision, with spaCy's
+        tagger run only when the verb tenses could change it (their shares lie between 0 and 1)."""
+        cut = math.log(self.threshold / (1.0 - self.threshold))
+        tense = self.timing_weights[WORD_FEATURES:]
+        score = float(vector @ self.weights + word_features(text) @ self.timing_weights[:WORD_FEATURES] + self.bias)
+        if score + float(np.clip(tense, 0, None).sum()) < cut:
+            return False
+        if score + float(np.clip(tense, None, 0).sum()) >= cut:
+            return True
+        return score + float(tense_features(text) @ tense) >= cut
 
 
 @lru_cache(maxsize=2)
