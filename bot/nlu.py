@@ -24,6 +24,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -115,7 +116,9 @@ class DangerFirst(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if text.startswith("/") or not self.detector.signals(text):
+            # The message as SpacyNLP tagged it: the danger model's verb tenses without a second
+            # copy of the pipeline in this process.
+            if text.startswith("/") or not self.detector.signals(text, doc=message.get(SPACY_DOCS[TEXT])):
                 continue
             _override(message, DANGER_INTENT)
         return messages

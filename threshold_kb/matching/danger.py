@@ -69,14 +69,15 @@ class DangerDetector:
             vector = self.encoder.encode([clean(text)])[0]
         return self.model.probability(vector, time_features(text))
 
-    def signals(self, text: str, vector=None) -> tuple[DangerSignal, ...]:
-        """`vector`, the encoder's vector of `clean(text)`, is reused when the caller has it."""
+    def signals(self, text: str, vector=None, doc=None) -> tuple[DangerSignal, ...]:
+        """`vector`, the encoder's vector of `clean(text)`, and `doc`, spaCy's tagged message, are
+        reused when the caller has them."""
         found = danger_signals(text)
         if found or self.model is None or not clean(text).strip():
             return found
         if vector is None:
             vector = self.encoder.encode([clean(text)])[0]
-        if not self.model.flags(vector, text):
+        if not self.model.flags(vector, text, doc):
             return ()
         return (DangerSignal("in danger now (by meaning)", self._likeliest_clause(text)),)
 

@@ -140,7 +140,7 @@ class DangerModel:
         score = float(np.clip(score, -50.0, 50.0))  # no overflow in exp
         return 1.0 / (1.0 + math.exp(-score))
 
-    def flags(self, vector: np.ndarray, text: str) -> bool:
+    def flags(self, vector: np.ndarray, text: str, doc=None) -> bool:
         """probability(vector, time_features(text)) >= threshold, the same decision, with spaCy's
         tagger run only when the verb tenses could change it (their shares lie between 0 and 1)."""
         cut = math.log(self.threshold / (1.0 - self.threshold))
@@ -150,7 +150,7 @@ class DangerModel:
             return False
         if score + float(np.clip(tense, None, 0).sum()) >= cut:
             return True
-        return score + float(tense_features(text) @ tense) >= cut
+        return score + float(tense_features(text, doc) @ tense) >= cut
 
 
 @lru_cache(maxsize=2)

@@ -69,12 +69,14 @@ def word_features(text: str) -> np.ndarray:
     )
 
 
-def tense_features(text: str) -> np.ndarray:
-    """The shares of the message's verbs in the past and in the present or future (spaCy's tagger)."""
+def tense_features(text: str, doc=None) -> np.ndarray:
+    """The shares of the message's verbs in the past and in the present or future (spaCy's tagger).
+    `doc`: the message already tagged by the same pipeline (Rasa's SpacyNLP), so it is not again."""
     past = present = 0.0
-    nlp = _tagger()
-    if nlp is not None:
-        verbs = [token.tag_ for token in nlp(text[:2000]) if token.tag_.startswith(("VB", "MD"))]
+    if doc is None and _tagger() is not None:
+        doc = _tagger()(text[:2000])
+    if doc is not None:
+        verbs = [token.tag_ for token in doc if token.tag_.startswith(("VB", "MD"))]
         if verbs:
             past = sum(tag in _PAST_TAGS for tag in verbs) / len(verbs)
             present = sum(tag in _PRESENT_TAGS for tag in verbs) / len(verbs)
