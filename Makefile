@@ -7,7 +7,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e test-channels teams-package eval eval-nlu eval-redaction bench postgres chromium clean
+.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e test-channels teams-package eval eval-nlu eval-redaction bench bench-e2e postgres chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ eval-redaction: setup ## the redactor on practitioner messages with their person
 
 bench: setup ## the engine's p50/p95 time per message after warm-up (target p95 <= 50 ms)
 	@$(PY) -m threshold_kb.evaluation.bench 2>/dev/null
+
+bench-e2e: setup train ## both servers over REST beside Rasa's moodbot, 1/10/30 users, interleaved; writes build/results/bench_e2e.md
+	@$(PY) scripts/bench_e2e.py
 
 eval-nlu: setup ## NLU: 5-fold cross-validation, and the held-out set (tests/nlu/heldout.yml) with and without spaCy; writes build/results/nlu/summary.md
 	@bash scripts/eval_nlu.sh

@@ -68,6 +68,10 @@ class SharedSpacyNLP(SpacyNLP):
             raise InvalidConfigException(f"{english.PACKAGE} is not installed: run make setup")
         return SpacyModel(model=nlp, model_name=spacy_model_name)
 
+    def _doc_for_text(self, model, text: str):
+        """The message parsed once for Rasa and for the redactor that reads it before it is saved."""
+        return english.parsed(self._preprocess_text(text))
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class AuthorityNames(GraphComponent):

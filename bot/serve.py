@@ -11,6 +11,7 @@ What `rasa run` would do, with these differences (settings in bot/settings.py):
   answer without reaching the NLU pipeline, an error gets the safe answer instead of silence, and
   the practitioner is told when the conversation could not be saved;
 - a failing or slow action server produces the safe answer within seconds (bot/resilience.py);
+- the action server's replies are checked with a schema validator built once (bot/action_replies.py);
 - GET /health reports whether the model is loaded and conversations can be kept (503 if not);
 - the model is warmed up (one message parsed, the safe answer's files read) before it reports healthy.
 """
@@ -98,12 +99,13 @@ def build_app(args: argparse.Namespace) -> Any:
     from rasa.core.utils import AvailableEndpoints
     from sanic import response
 
-    from bot import settings
+    from bot import action_replies, settings
     from bot.resilience import ResilientActionEndpoint
     from threshold_kb import loader
     from threshold_kb.redaction import default_redactor
     from threshold_kb.redaction.redactor import rules_redactor
 
+    action_replies.install()  # Rasa's reply check, ~45 ms cheaper per action
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     endpoints.action = ResilientActionEndpoint.wrap(endpoints.action)
     token, jwt_secret = settings.api_token(), settings.api_jwt_secret()

@@ -165,3 +165,20 @@ def test_a_rules_file_that_leaves_a_worry_unplaced_is_refused(authorities, tmp_p
 )
 def test_typed_answers_are_read(qualifier, said, value):
     assert parse_answer(qualifier, said) == value
+
+
+def test_a_consultation_turn_asks_the_engine_about_the_same_worry_once(authorities, monkeypatch):
+    from threshold_kb.matching.engine import Engine
+    from threshold_kb.triage.consult import Consultant
+
+    engine = Engine(authorities, None)
+    calls = []
+    real = engine.assess
+    monkeypatch.setattr(engine, "assess", lambda *a, **k: calls.append(a) or real(*a, **k))
+    consultant = Consultant(engine)
+    worry = "Year 4 boy often hungry and tired, mum is working with us"
+    first = consultant.assess("stoke_on_trent", worry, 9.0)
+    again = consultant.assess("stoke_on_trent", worry, 9.0, {"harm": "no"})
+    consultant.assess("stoke_on_trent", worry + ". He has a bruise on his arm", 9.0)  # a new worry: asked again
+    assert len(calls) == 2  # the answers change the triage, not the engine's reading of the words
+    assert set(first.matches) == set(again.matches) and first.triage != again.triage

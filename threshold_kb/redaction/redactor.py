@@ -114,7 +114,8 @@ def valid_nhs_number(digits: str) -> bool:
 # -- the redactor ------------------------------------------------------------------------------
 class Redactor:
     def __init__(self, protected: Iterable[str] = (), nlp=None):
-        """`protected`: strings never redacted (the knowledge base's contacts, places, names)."""
+        """`protected`: strings never redacted (the knowledge base's contacts, places, names);
+        `nlp`: a function from text to a spaCy Doc with entities (a Language, or english.parsed)."""
         self.nlp = nlp
         words = set(RULES["protected_words"]) | {p.strip() for p in protected if p and p.strip()}
         self._protected_lower = {w.lower() for w in words}
@@ -317,13 +318,14 @@ def protected_strings(authorities) -> list[str]:
 
 
 def load_pipeline():
-    """spaCy's en_core_web_md, the process's one copy (threshold_kb.english), or None (logged there)."""
-    from threshold_kb.english import pipeline
+    """spaCy's en_core_web_md as a function from text to Doc: the process's one copy, with the
+    parses Rasa already made (threshold_kb.english), or None (logged there)."""
+    from threshold_kb import english
 
-    pipeline_or_none = pipeline()
-    if pipeline_or_none is None:
+    if english.pipeline() is None:
         log.warning("names found by cues only")
-    return pipeline_or_none
+        return None
+    return english.parsed
 
 
 @lru_cache(maxsize=1)

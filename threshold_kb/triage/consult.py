@@ -9,6 +9,7 @@ the evaluation's baseline.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from threshold_kb import model as m
 from threshold_kb.matching.engine import Assessment, Engine
@@ -27,6 +28,9 @@ class Consultant:
     def __init__(self, engine: Engine, rules: dict[str, AuthorityRules] | None = None):
         self.engine = engine
         self.rules = rules or {slug: load_rules(a) for slug, a in engine.authorities.items()}
+        # One consultation turn asks about the same worry several times (the form's checks, the
+        # card); the engine's answer depends on its arguments alone, and is immutable.
+        self._evidence = lru_cache(maxsize=256)(engine.assess)
 
     def assess(
         self,
@@ -37,7 +41,7 @@ class Consultant:
         working_well: str = "",
         stop_asking: bool = False,
     ) -> Assessment:
-        evidence = self.engine.assess(slug, text, age, working_well=working_well)
+        evidence = self._evidence(slug, text, age, working_well=working_well)
         if not evidence.in_scope:
             return replace(evidence, level=None, alternative=None, precautionary=False, rules=())
         authority: m.Authority = evidence.authority
