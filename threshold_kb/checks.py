@@ -14,13 +14,56 @@ from threshold_kb.provenance import normalise
 _PHONE = re.compile(r"^(999|0(?: ?[0-9]){9,10})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
 _WEB = re.compile(r"^(https?://|www\.)\S+$")
-# Notes are read by practitioners: they name services, never the knowledge base's own ids.
-_INTERNAL_ID = re.compile(r"\b(contact|procedure|indicator|level)[ .]\d{3}\b", re.I)
+
+# A contact's `note` and a document's `date` are shown to practitioners in replies and cards.
+# Remarks for the knowledge base's maintainers belong in `maintainer_note` and `history`, which are
+# never shown. These phrases mark such a remark: each stands for one that reached practitioners
+# before the fields were split (where a detail is printed, what the text extraction lost, facts
+# from outside the document, the knowledge base's own ids). A note may say what the document says
+# ("The document says ...", "publishes no telephone number"): that is for the practitioner.
+MAINTAINER_PHRASES: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"\bextract(?:ion|ed)\b",  # "the links in the extraction have no address"
+        r"\b(?:section|document|table|page|text) prints\b",  # "This section prints the number as '864180'"
+        r"\bis given here\b|\bis (?:given|recorded) so that\b",  # "the full form is given here so that ..."
+        r"\boutside the document\b",  # "Outside the document (general geographic knowledge ...)"
+        r"\bgeneral (?:geographic )?knowledge\b",
+        r"\bknowledge[- ]base\b",
+        r"\bmodell?ed\b",  # "its indicators are not modelled here"
+        r"\bsource text\b",
+        r"\bnot preserved\b",
+        r"\bis recorded (?:as|here)\b|\bno [\w ]{1,30} is recorded\b",  # "so no web address is recorded"
+        r"\bversion history\b",
+        r"\b(?:repeated|printed) under\b",  # "The same number is repeated under 'Sources of Support'"
+        r"'(?:always|unstated)'",  # a field value: "'always' reflects that 999 is the emergency line"
+        r"\b(?:contact|procedure|indicator|level)[ .]\d{3}\b",  # "Times are on contact 001."
+        r"\b[a-z]+(?:_[a-z]+)*\.[a-z]+(?:_[a-z]+)*\.\d+\b",  # a full id: stoke_on_trent.contact.001
+    )
+) + (
+    # A slug or field value (bedford_borough, out_of_hours), as in "(from bedford_borough's document)";
+    # case-sensitive, and not inside a web or email address.
+    re.compile(r"(?<![\w./@:-])[a-z]+(?:_[a-z]+)+(?![\w/@-])"),
+)
+
+# A document's date as shown: one date ("Revised July 2015", "Updated February 2020", "Undated").
+_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+_ONE_DATE = re.compile(rf"^(?:Undated|(?:(?:Revised|Updated|Published|Issued) )?(?:(?:{_MONTH}) )?(?:19|20)\d\d)$")
+
+
+def maintainer_phrases(text: str | None) -> list[str]:
+    """What in a practitioner-facing text reads as a maintainer's remark or an internal id."""
+    return [match.group() for pattern in MAINTAINER_PHRASES for match in pattern.finditer(text or "")]
 
 
 def completeness_problems(authority: m.Authority) -> list[str]:
     """What a practitioner would miss: a level with no named route, a gap in the levels."""
     problems = []
+    if not _ONE_DATE.match(authority.document.date):
+        problems.append(
+            f"{authority.slug}: document date {authority.document.date!r} is not one date as practitioners read it "
+            "(e.g. 'Revised July 2015', 'Undated'); put the version history in document.history"
+        )
     numbers = sorted(level.number for level in authority.levels)
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append(f"{authority.slug}: levels should be numbered 1..{len(numbers)}, found {numbers}")
@@ -41,8 +84,12 @@ def completeness_problems(authority: m.Authority) -> list[str]:
         for web in contact.web:
             if not _WEB.match(web):
                 problems.append(f"{contact.id}: web {web!r} is not an address")
-        if contact.note and _INTERNAL_ID.search(contact.note):
-            problems.append(f"{contact.id}: note names an internal id ({_INTERNAL_ID.search(contact.note).group()})")
+        found = maintainer_phrases(contact.note)
+        if found:
+            problems.append(
+                f"{contact.id}: note is shown to practitioners but reads as a maintainer's remark or names an "
+                f"internal id ({'; '.join(found)}): move that to maintainer_note"
+            )
     return problems
 
 

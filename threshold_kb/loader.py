@@ -218,6 +218,7 @@ class _AuthorityReader:
             publisher=doc.text("publisher"),
             date=doc.text("date"),
             source_file=doc.text("source_file"),
+            history=doc.text("history", required=False),
         )
 
     def _level(self, item: _Item) -> m.Level:
@@ -272,6 +273,7 @@ class _AuthorityReader:
             asks_for=item.texts("asks_for"),
             levels=tuple(levels),
             note=item.text("note", required=False),
+            maintainer_note=item.text("maintainer_note", required=False),
             cite=self._cite(item),
         )
 

@@ -1,6 +1,12 @@
 """The knowledge base's domain model: plain frozen dataclasses, no framework imports.
 
 Every item carries a Citation so that whatever the assistant says can name its source.
+
+Two audiences read the free text here. Practitioners read what replies and cards show: a contact's
+`note`, a document's `date`. Maintainers also read `Contact.maintainer_note` and
+`Document.history` (where a detail is printed, what the text extraction lost, what comes from
+outside the document): those are kept with the data and never shown (threshold_kb/checks.py keeps
+such remarks out of the practitioners' fields).
 """
 
 from __future__ import annotations
@@ -126,7 +132,8 @@ class Contact:
     schedule: tuple[Session, ...]
     asks_for: tuple[str, ...]
     levels: tuple[int, ...]
-    note: str | None
+    note: str | None  # for practitioners: shown in replies and cards
+    maintainer_note: str | None  # for maintainers: provenance and extraction remarks, never shown
     cite: Citation
 
     @property
@@ -202,8 +209,9 @@ class Omission:
 class Document:
     title: str
     publisher: str
-    date: str
+    date: str  # one date, as shown to practitioners: "Revised July 2015", "Updated February 2020", "Undated"
     source_file: str
+    history: str | None = None  # for maintainers: the version history or dating evidence, never shown
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def _why(a: Assessment) -> str:
     elif top is None:
         reason = f"I place this at {a.level.label}."
     elif top.borrowed_from:
-        owner = _owner(top.borrowed_from)
+        owner = _owner(top)
         reason = (
             f'Your description matches "{top.indicator.text}" ({owner}\'s document, {top.indicator.cite}, '
             f"Level {top.indicator.level} there), which corresponds to {a.level.label} in {a.authority.name}."
@@ -185,13 +185,13 @@ def _triage_why(a: Assessment) -> str:
     return reason
 
 
-def _owner(slug: str) -> str:
-    """The authority whose document a borrowed indicator comes from, as a reader would name it."""
-    return slug.replace("_", " ").title()
+def _owner(match: IndicatorMatch) -> str:
+    """The authority whose document a borrowed indicator comes from, by its name (never its slug)."""
+    return match.borrowed_from_name or (match.borrowed_from or "").replace("_", " ").title()
 
 
 def _quote(match: IndicatorMatch) -> str:
-    owner = f"{_owner(match.borrowed_from)}'s document, " if match.borrowed_from else ""
+    owner = f"{_owner(match)}'s document, " if match.borrowed_from else ""
     return f'"{match.indicator.text}" ({owner}{match.indicator.cite})'
 
 
@@ -286,7 +286,7 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
         "type": "threshold_recommendation",
         "schema_version": PAYLOAD_SCHEMA_VERSION,
         "authority": {"slug": a.authority.slug, "name": a.authority.name},
-        "document": {
+        "document": {  # never the maintainers' history: the date is the one date a practitioner reads
             "title": a.authority.document.title,
             "date": a.authority.document.date,
             "source_file": a.authority.document.source_file,
@@ -308,6 +308,7 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
                 "level": mt.indicator.level,
                 "score": mt.score,
                 "borrowed_from": mt.borrowed_from,
+                "borrowed_from_name": _owner(mt) if mt.borrowed_from else None,
                 "cite": _cite(mt.indicator.cite),
             }
             for mt in a.matches[:5]

@@ -82,7 +82,8 @@ def danger_first(signals: Sequence[DangerSignal]) -> str:
 def contact_line(step: NextStep | m.Contact, status: str | None = None, note: bool = False) -> str:
     """A named contact with only the details its document publishes, and what it does not.
 
-    Notes are long reviewer-facing text: the card shows them; chat lines add them only on request."""
+    Notes are written for practitioners (maintainers' remarks are in maintainer_note, never shown),
+    but long: the card shows them; chat lines add them only on request."""
     if getattr(step, "status", None) == "internal":  # our own advice, not a published contact
         return f"{step.name}. {step.note}" if step.note else step.name
     parts = [step.name]

@@ -169,8 +169,9 @@ def indicator_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
         seen.add(said)
         blocks.append(text(quoted(said), spacing="Small"))
         source = [(item.get("cite") or {}).get("text")]
-        if item.get("borrowed_from"):
-            source.append(f"borrowed from {item['borrowed_from']}")
+        if item.get("borrowed_from"):  # by the authority's name: the slug is an internal id
+            owner = item.get("borrowed_from_name")
+            source.append(f"from {owner}'s document" if isinstance(owner, str) and owner else "from another document")
         if any(source):
             blocks.append(text("; ".join(s for s in source if s), isSubtle=True, size="Small", spacing="None"))
         if len(seen) == MAX_INDICATORS:

@@ -18,25 +18,7 @@ from bot.channels.adaptive_card import (
     tel,
     web_target,
 )
-from tests.channels.cards import link_targets, published_contacts
-
-
-def texts(card: dict) -> list[str]:
-    """Every TextBlock's text, in the order shown."""
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "TextBlock":
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+from tests.channels.cards import link_targets, published_contacts, texts
 
 
 def position(card: dict, fragment: str) -> int:
@@ -106,13 +88,17 @@ def test_an_unclassified_worry_says_so_and_guesses_no_level(payloads):
 def test_alternative_level_and_borrowed_indicators_are_noted(payloads):
     payload = copy.deepcopy(payloads["stoke"])
     payload["alternative_level"] = {**payload["level"], "label": "Level 3: Multiple/Complex"}
-    payload["indicators"][0]["borrowed_from"] = "cumbria"
+    payload["indicators"][0]["borrowed_from"] = "bedford_borough"
+    payload["indicators"][0]["borrowed_from_name"] = "Bedford Borough"
     shown = "\n".join(texts(recommendation_card(payload)))
     assert "It is close to Level 3: Multiple/Complex." in shown
     payload["why"] += " It is close to Level 3: Multiple/Complex; use your professional judgement."
     assert "It is close to Level 3: Multiple/Complex." not in texts(recommendation_card(payload)), "said once"
-    assert "borrowed from cumbria" in shown
+    assert "from Bedford Borough's document" in shown
     assert payload["indicators"][0]["cite"]["text"] in shown
+    payload["indicators"][0]["borrowed_from_name"] = None
+    shown = "\n".join(texts(recommendation_card(payload)))
+    assert "from another document" in shown and "bedford_borough" not in shown, "never the slug"
 
 
 def test_a_precautionary_level_gives_the_range_beside_the_heading(payloads):

@@ -5,34 +5,17 @@ text is never HTML, and real payloads still draw as the card."""
 from __future__ import annotations
 
 import copy
-import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
+from tests.channels.cards import draw
 from tests.channels.conftest import TUESDAY_MORNING
 
-HARNESS = Path(__file__).with_name("card_harness.js")
 FALLBACK = (
     "This answer could not be shown. If a child may be in danger now, call 999. "
     "Otherwise talk to your designated safeguarding lead and contact the front door."
 )
 HTML = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-
-
-def draw(messages: list) -> list[str]:
-    """The markup of each message's CustomMessage, drawn one after another in one process."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    done = subprocess.run(
-        [node, str(HARNESS)], input=json.dumps(messages), capture_output=True, text=True, timeout=60, check=True
-    )
-    results = json.loads(done.stdout)["results"]
-    assert [r.get("error") for r in results] == [None] * len(messages), "CustomMessage or its render threw"
-    return [r["markup"] for r in results]
 
 
 def changed(payload: dict, **fields) -> dict:

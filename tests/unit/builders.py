@@ -25,6 +25,7 @@ def contact(id_, role, availability, levels=(1, 2), schedule=(), phones=("01234 
         asks_for=(),
         levels=tuple(levels),
         note=None,
+        maintainer_note=None,
         cite=cite(),
     )
 

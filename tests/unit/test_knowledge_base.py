@@ -111,3 +111,76 @@ def test_a_contact_note_may_not_send_a_practitioner_to_an_internal_id(repo):
     contact = authority.contacts[0]
     changed = replace(authority, contacts=(replace(contact, note="Times are on contact 001."),))
     assert any("internal id (contact 001)" in p for p in checks.completeness_problems(changed))
+
+
+def note_problems(repo, contact):
+    """The knowledge-base check's problems with Peterborough once this contact replaces its own."""
+    authority = repo.get("peterborough")
+    changed = replace(authority, contacts=tuple(contact if c.id == contact.id else c for c in authority.contacts))
+    return checks.completeness_problems(changed)
+
+
+@pytest.mark.parametrize(
+    "remark",
+    [
+        "This section prints the second number as '864180', without the area code.",
+        "The full form is given here so that it can be dialled.",
+        "The 'Working Together 2018' link in the extraction has no address.",
+        "Outside the document (general geographic knowledge): Cumberland covers Carlisle.",
+        "Its indicators are not modelled here.",
+        "The link was not preserved, so no web address is recorded.",
+        "Indicators are quoted (from bedford_borough's document).",
+        "Times are on stoke_on_trent.contact.011.",
+        "The document states no hours; 'always' reflects that 999 is the emergency line.",
+    ],
+)
+def test_a_note_may_not_carry_a_maintainers_remark(repo, remark):
+    """Notes are shown to practitioners: where a detail is printed, what the extraction lost and
+    our own ids go in maintainer_note, which is never shown."""
+    contact = repo.get("peterborough").contact("peterborough.contact.011")
+    problems = note_problems(repo, replace(contact, note=f"{contact.note} {remark}"))
+    assert len(problems) == 1 and "move that to maintainer_note" in problems[0], remark
+    assert note_problems(repo, replace(contact, maintainer_note=remark)) == [], "maintainers' notes are free"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "The document says 'In an emergency, always dial 999.'",
+        "The document names the MASH but publishes no telephone number for it.",
+        "It is not anonymous, the discussion is recorded, and the family may be told.",
+        "Send it to mash@bedford.gcsx.gov.uk or see https://example.gov.uk/child_protection/out_of_hours.",
+        "Out-of-hours and weekend number, for when the office-hours line is closed.",
+    ],
+)
+def test_a_note_may_say_what_the_document_says(repo, note):
+    contact = repo.get("peterborough").contact("peterborough.contact.011")
+    assert note_problems(repo, replace(contact, note=note)) == []
+
+
+@pytest.mark.parametrize(
+    "date, one_date",
+    [
+        ("Revised July 2015", True),
+        ("July 2016", True),
+        ("December 2018", True),
+        ("Updated February 2020", True),
+        ("Undated", True),
+        ("Final (10.09.18); updated 18.10.18, 09.07.19, February 20. Document reference number: NSCBTG18", False),
+        ("Undated (cites Working Together to Safeguard Children 2018)", False),
+        ("February 20", False),
+    ],
+)
+def test_a_documents_date_is_one_date(repo, date, one_date):
+    """Cards show the document's date beside its title: one date; its history is for maintainers."""
+    authority = repo.get("northamptonshire")
+    changed = replace(authority, document=replace(authority.document, date=date))
+    problems = [p for p in checks.completeness_problems(changed) if "document date" in p]
+    assert (problems == []) is one_date, problems
+
+
+def test_the_long_dates_are_kept_for_maintainers(repo):
+    northamptonshire, cumbria = repo.get("northamptonshire").document, repo.get("cumbria").document
+    assert northamptonshire.date == "Updated February 2020" and "NSCBTG18" in northamptonshire.history
+    assert cumbria.date == "Undated" and "Working Together" in cumbria.history
+    assert repo.get("peterborough").document.history is None

@@ -74,6 +74,7 @@ class IndicatorMatch:
     matched_terms: tuple[str, ...]
     borrowed_from: str | None = None  # slug of the authority whose document it comes from
     level: int | None = None  # in the assessed authority's numbering (differs when borrowed)
+    borrowed_from_name: str | None = None  # that authority's name, as practitioners read it
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,9 @@ class Engine:
             combination=_combination_rule(authority),
         )
 
+    def _name(self, slug: str | None) -> str | None:
+        return self.authorities[slug].name if slug else None
+
     @staticmethod
     def _needs_borrowing(authority: m.Authority) -> bool:
         """An authority whose own document does not give indicators at every level."""
@@ -348,6 +352,7 @@ class Engine:
                 matched_terms=evidence.shared[r],
                 borrowed_from=index.entries[r].borrowed_from,
                 level=int(index.levels[r]),
+                borrowed_from_name=self._name(index.entries[r].borrowed_from),
             )
             for r in order[:10]
             if best[r] >= p.match

@@ -38,6 +38,7 @@ authorities = Table(
     Column("title", Text, nullable=False),
     Column("publisher", Text, nullable=False),
     Column("date", Text, nullable=False),
+    Column("history", Text),
     Column("source_file", Text, nullable=False),
     Column("signs_of_safety", JSON),
     Column("towns", JSON, nullable=False),
@@ -152,6 +153,7 @@ def authority_row(a: m.Authority) -> dict[str, Any]:
         "title": a.document.title,
         "publisher": a.document.publisher,
         "date": a.document.date,
+        "history": a.document.history,
         "source_file": a.document.source_file,
         "signs_of_safety": None
         if sos is None
@@ -213,7 +215,11 @@ def authority_from_rows(row: Any, items: dict[str, tuple[Any, ...]]) -> m.Author
         name=data["name"],
         aliases=tuple(data["aliases"]),
         document=m.Document(
-            title=data["title"], publisher=data["publisher"], date=data["date"], source_file=data["source_file"]
+            title=data["title"],
+            publisher=data["publisher"],
+            date=data["date"],
+            source_file=data["source_file"],
+            history=data["history"],
         ),
         signs_of_safety=None
         if sos is None

@@ -6,8 +6,8 @@ import abc
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import create_engine, delete, insert, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, delete, insert, inspect, select, text
+from sqlalchemy.engine import Connection, Engine
 
 from threshold_kb import model as m
 from threshold_kb.store import orm
@@ -136,6 +136,7 @@ def build(engine: Engine, authorities: Iterable[m.Authority]) -> None:
     authorities = tuple(authorities)
     with engine.begin() as conn:
         orm.metadata.create_all(conn)
+        _add_new_columns(conn)
         for table in reversed(orm.metadata.sorted_tables):
             conn.execute(delete(table))
         for a in authorities:
@@ -149,3 +150,23 @@ def build(engine: Engine, authorities: Iterable[m.Authority]) -> None:
             markers = [{"indicator_id": i.id, "marker": mk} for i in a.indicators for mk in i.markers]
             if markers:
                 conn.execute(insert(orm.indicator_markers), markers)
+
+
+def _add_new_columns(conn: Connection) -> None:
+    """A database built by an earlier version lacks the columns added since (e.g. a contact's
+    maintainer_note): add them, empty, before the rows are replaced. Only optional columns are
+    ever added to the model, so no value is needed for the rows already there."""
+    existing = inspect(conn)
+    preparer = conn.dialect.identifier_preparer
+    for table in orm.metadata.sorted_tables:
+        present = {column["name"] for column in existing.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            if not column.nullable:
+                raise ValueError(
+                    f"the database's table {table.name} has no column {column.name}, which cannot be added to "
+                    "existing rows: delete the database (or its knowledge-base tables) and build again"
+                )
+            name, kind = preparer.quote(column.name), column.type.compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {preparer.quote(table.name)} ADD COLUMN {name} {kind}"))

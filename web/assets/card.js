@@ -152,6 +152,13 @@
       h("ul", null, keyed(rows, function (r) { return h("li", null, h("strong", null, r[0] + " "), text(r[1])); })));
   }
 
+  // Where a borrowed indicator comes from, by the authority's name (borrowed_from is its internal slug).
+  function borrowed(ind) {
+    if (!ind.borrowed_from) return "";
+    var owner = optional(ind.borrowed_from_name);
+    return owner ? " (from " + owner + "'s document)" : " (from another document)";
+  }
+
   function indicators(payload) {
     var shown = list(payload.indicators).slice(0, 5);
     if (!shown.length) return null;
@@ -162,7 +169,7 @@
           h("q", null, "\u201C" + text(ind.text) + "\u201D"),
           h("span", { className: "ta-cite" },
             " Level " + text(ind.level) + ". " + citeText(ind.cite) +
-            (ind.borrowed_from ? " (from " + text(ind.borrowed_from) + "'s document)" : "")));
+            borrowed(ind)));
       })));
   }
 
