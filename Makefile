@@ -7,7 +7,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e test-channels teams-package eval eval-nlu eval-redaction bench bench-e2e postgres chromium clean
+.PHONY: help setup kb train run test lint validate test-unit test-integration test-actions test-stories test-e2e test-channels teams-package eval eval-nlu eval-redaction bench bench-e2e bench-e2e-cluster cluster test-cluster postgres chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -24,7 +24,7 @@ train: setup ## train the Rasa model, only if config, domain or data changed
 run: kb train ## set up, build the KB, train if needed, start the action server and Rasa on loopback (web page, REST with a token, Teams)
 	@bash scripts/run.sh
 
-test: setup lint validate test-unit test-integration test-actions test-channels test-stories test-e2e ## everything CI runs, in order
+test: setup lint validate test-unit test-integration test-actions test-channels test-stories test-e2e test-cluster ## everything CI runs, in order
 
 lint: setup ## static checks
 	@$(VENV)/bin/ruff check threshold_kb tests actions bot scripts
@@ -53,6 +53,12 @@ test-stories: train ## Rasa end-to-end test stories (five authorities), failing 
 test-e2e: kb train chromium ## the running servers: REST (consultations, danger, restart, fault), the web page in Chromium, Teams on loopback
 	@$(PY) -m pytest -q -m e2e tests/e2e
 
+test-cluster: kb train ## the cluster under faults: a Rasa server killed, PostgreSQL restarted, Redis down
+	@$(PY) -m pytest -q -m cluster tests/cluster
+
+cluster: kb train ## nginx on 127.0.0.1:8080 before two Rasa servers, PostgreSQL and Redis (bash scripts/cluster.sh stop|status)
+	@bash scripts/cluster.sh start
+
 eval: setup ## the threshold engine on the labelled development set vs a BM25 baseline; writes build/results/engine/report.md
 	@$(PY) -m threshold_kb.evaluation --out build/results/engine 2>/dev/null
 
@@ -62,8 +68,11 @@ eval-redaction: setup ## the redactor on practitioner messages with their person
 bench: setup ## the engine's p50/p95 time per message after warm-up (target p95 <= 50 ms)
 	@$(PY) -m threshold_kb.evaluation.bench 2>/dev/null
 
-bench-e2e: setup train ## both servers over REST beside Rasa's moodbot, 1/10/30 users, interleaved; writes build/results/bench_e2e.md
+bench-e2e: kb train ## both servers over REST beside Rasa's moodbot, 1/10/30 users, interleaved; writes build/results/bench_e2e.md
 	@$(PY) scripts/bench_e2e.py
+
+bench-e2e-cluster: kb train ## the same with the assistant as make cluster runs it; writes build/results/bench_e2e_cluster.md
+	@$(PY) scripts/bench_e2e.py --cluster --out build/results/bench_e2e_cluster.md
 
 eval-nlu: setup ## NLU: 5-fold cross-validation, and the held-out set (tests/nlu/heldout.yml) with and without spaCy; writes build/results/nlu/summary.md
 	@bash scripts/eval_nlu.sh

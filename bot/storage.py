@@ -141,6 +141,19 @@ class CheckedSQLTrackerStore(SQLTrackerStore):
             HEALTH.watch(path)
             db, query = f"file:{path}", {**(query or {}), "mode": "rw", "uri": "true"}
         super().__init__(dialect=dialect, db=db, query=query, **kwargs)
+        if dialect != "sqlite":
+            self._ping_before_use()
+
+    def _ping_before_use(self) -> None:
+        """A server database (PostgreSQL) can restart under a running assistant: each pooled
+        connection is checked before a turn uses it, so a restart costs no turn."""
+        import sqlalchemy as sa
+        from rasa.core.tracker_store import create_engine_kwargs
+
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _additional_events(self, session: Any, tracker: Any) -> list:
         return redacted_events(list(super()._additional_events(session, tracker)), default_redactor())

@@ -2,7 +2,10 @@
 REST on loopback, under 1, 10 and 30 simultaneous users, interleaved, so that the ratios mean
 something on a machine whose absolute figures move from run to run.
 
-  .venv/bin/python scripts/bench_e2e.py [--rounds 2] [--out build/results/bench_e2e.md]
+  .venv/bin/python scripts/bench_e2e.py [--rounds 2] [--cluster] [--out build/results/bench_e2e.md]
+
+With --cluster the assistant is `make cluster` (nginx before two Rasa servers, PostgreSQL, Redis;
+scripts/cluster.sh), started here and stopped after.
 
 Each simulated practitioner runs whole consultations: a worry, the authority, the question buttons
 (the first button each time) to the card, then a question about out-of-hours contacts, then a new
@@ -156,6 +159,22 @@ def start_assistant(workdir: Path) -> tuple[Bot, Stack]:
     return Bot("assistant", url, headers, pids, time.monotonic() - started), stack
 
 
+def start_cluster() -> Bot:
+    script = ["bash", str(ROOT / "scripts" / "cluster.sh")]
+    started = time.monotonic()
+    subprocess.run([*script, "start"], check=True, stdout=subprocess.DEVNULL)
+    cluster = ROOT / "build" / "cluster"
+    pids = {p.stem: int(p.read_text()) for p in sorted(cluster.glob("*.pid")) if p.stem.startswith(("rasa", "actions"))}
+    token = (ROOT / "build" / "secrets" / "rest_token").read_text().strip()
+    port = os.environ.get("CLUSTER_PORT", "8080")
+    url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+    return Bot("assistant", url, {"Authorization": f"Bearer {token}"}, pids, time.monotonic() - started)
+
+
+def stop_cluster() -> None:
+    subprocess.run(["bash", str(ROOT / "scripts" / "cluster.sh"), "stop"], check=False, stdout=subprocess.DEVNULL)
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
@@ -191,8 +210,14 @@ def table(bots: list[Bot], memory: dict[str, dict[str, tuple[float, float]]]) ->
     return "\n".join(lines)
 
 
-async def main_async(rounds: int, workdir: Path, loads: tuple[tuple[int, int], ...]) -> tuple[list[Bot], dict]:
-    assistant, stack = start_assistant(workdir / "assistant")
+async def main_async(
+    rounds: int, workdir: Path, loads: tuple[tuple[int, int], ...], cluster: bool
+) -> tuple[list[Bot], dict]:
+    if cluster:
+        stop_cluster()  # from nothing: the start-up time is the cluster's
+        assistant, stack = start_cluster(), None
+    else:
+        assistant, stack = start_assistant(workdir / "assistant")
     moodbot, process = start_moodbot(workdir)
     bots = [assistant, moodbot]
     try:
@@ -207,7 +232,10 @@ async def main_async(rounds: int, workdir: Path, loads: tuple[tuple[int, int], .
         memory = {b.name: {n: rss_mb(pid) for n, pid in b.pids.items()} for b in bots}
         return bots, memory
     finally:
-        stack.stop_all()
+        if stack is not None:
+            stack.stop_all()
+        else:
+            stop_cluster()
         process.terminate()
         process.wait(timeout=30)
 
@@ -215,6 +243,7 @@ async def main_async(rounds: int, workdir: Path, loads: tuple[tuple[int, int], .
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--cluster", action="store_true", help="the assistant as make cluster runs it")
     parser.add_argument("--loads", default=",".join(f"{u}:{t}" for u, t in USERS_AND_TURNS),
                         help="users:turns-per-user, comma-separated (default %(default)s)")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "results" / "bench_e2e.md")
@@ -222,8 +251,9 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
     (workdir / "assistant").mkdir()
     loads = tuple(tuple(int(n) for n in pair.split(":")) for pair in args.loads.split(","))
-    bots, memory = asyncio.run(main_async(args.rounds, workdir, loads))
-    report = (f"# make bench-e2e ({args.rounds} rounds, interleaved; {time.strftime('%Y-%m-%d %H:%M')})\n\n"
+    bots, memory = asyncio.run(main_async(args.rounds, workdir, loads, args.cluster))
+    shape = "make cluster: nginx, two Rasa servers" if args.cluster else "one Rasa server, SQLite"
+    report = (f"# make bench-e2e ({shape}; {args.rounds} rounds, interleaved; {time.strftime('%Y-%m-%d %H:%M')})\n\n"
               + table(bots, memory) + "\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
