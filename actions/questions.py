@@ -13,14 +13,15 @@ from actions.base import KnowledgeBaseAction, ask_authority, latest_text, resolv
 from actions.kb import KnowledgeBase
 from threshold_kb import answers
 
-# question kind -> (needs an authority, answer(kb, authority or None, question text))
+# question kind -> (needs an authority, answer(kb, authority or None, question text)); every answer
+# gets the clock's `now`, which says whether the document is too old to rely on unchecked.
 _ANSWERS: dict[str, tuple[bool, Callable[..., str]]] = {
-    "consent": (True, lambda kb, a, q: answers.consent(a, q)),
-    "escalation": (True, lambda kb, a, q: answers.escalation(a)),
+    "consent": (True, lambda kb, a, q: answers.consent(a, kb.now(), q)),
+    "escalation": (True, lambda kb, a, q: answers.escalation(a, kb.now())),
     "contacts": (True, lambda kb, a, q: answers.contacts(a, kb.now(), q)),
-    "levels": (True, lambda kb, a, q: answers.levels(a, q)),
-    "legal_section": (False, lambda kb, a, q: answers.legal_section(a, q)),
-    "compare": (False, lambda kb, a, q: answers.compare(kb.repo, q)),
+    "levels": (True, lambda kb, a, q: answers.levels(a, kb.now(), q)),
+    "legal_section": (False, lambda kb, a, q: answers.legal_section(a, kb.now(), q)),
+    "compare": (False, lambda kb, a, q: answers.compare(kb.repo, kb.now(), q)),
     "special_route": (True, lambda kb, a, q: answers.special_route(a, kb.now(), q)),
     "person": (True, lambda kb, a, q: answers.talk_to_person(a, kb.now())),
 }

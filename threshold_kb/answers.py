@@ -1,6 +1,8 @@
 """Answers to the questions practitioners ask at any time: consent, escalation, contacts, levels,
 the Children Act sections, one indicator across authorities, special routes, and why there is no
-anonymous "What If" answer. Each quotes its source; none invents a contact.
+anonymous "What If" answer. Each quotes its source; none invents a contact. Each answer from an
+authority's document ends by naming the document's date, and says when it is too old to rely on
+without checking the current guidance (threshold_kb/source_age.py, at the answer's `now`).
 
 The question's own words pick the topic within it (out-of-hours or not, which level, which
 section); the knowledge base gives everything said.
@@ -20,6 +22,7 @@ from threshold_kb import model as m
 from threshold_kb import queries
 from threshold_kb.recommend import EMERGENCY_NUMBER
 from threshold_kb.replies import DSL_ROUTE, contact_line
+from threshold_kb.source_age import age_warning, several_warning, source_lines
 from threshold_kb.store.repository import Repository
 
 MAX_QUOTES = 3
@@ -40,7 +43,7 @@ def _contacts_by_id(authority: m.Authority, ids: Iterable[str | None]) -> list[m
 
 
 # -- consent -------------------------------------------------------------------------------------
-def consent(authority: m.Authority, question: str) -> str:
+def consent(authority: m.Authority, now: datetime, question: str) -> str:
     if _has(question, "early help", "eha", "early-help"):
         scopes = ("early_help",)
     elif _has(question, "share", "sharing", "information", "tell the school", "pass on"):
@@ -51,7 +54,8 @@ def consent(authority: m.Authority, question: str) -> str:
         scopes = ("referral", "information_sharing")
     rules = [r for scope in scopes for r in queries.consent_of(authority, scope)] or list(authority.consent)
     if not rules:
-        return f"{authority.name}'s document says nothing about consent that I hold. Ask {DSL_ROUTE}."
+        said = f"{authority.name}'s document says nothing about consent that I hold. Ask {DSL_ROUTE}."
+        return "\n".join([said, *source_lines(authority, now)])
     lines = [f"Consent in {authority.name}'s document:"]
     lines += [_quote(r.quote, r.cite) for r in rules[:MAX_QUOTES]]
     exemptions = sorted({e for r in rules for e in r.exemptions})
@@ -61,23 +65,24 @@ def consent(authority: m.Authority, question: str) -> str:
         "If seeking consent could put the child at greater risk, do not delay: speak to "
         f"{DSL_ROUTE}, and call {EMERGENCY_NUMBER} if the child is in danger now. Record what you decided and why."
     )
-    return "\n".join(lines)
+    return "\n".join([*lines, *source_lines(authority, now)])
 
 
 # -- escalation / professional disagreement ---------------------------------------------------------
-def escalation(authority: m.Authority) -> str:
+def escalation(authority: m.Authority, now: datetime) -> str:
     steps = sorted(authority.escalation, key=lambda s: s.step)
     if not steps:
-        return (
+        said = (
             f"{authority.name}'s document gives no escalation procedure that I hold. Raise it with {DSL_ROUTE}; "
             f"if a child may be at risk of significant harm, refer again to the front door and record the disagreement."
         )
+        return "\n".join([said, *source_lines(authority, now)])
     lines = [f"Resolving a professional disagreement in {authority.name} (the document's steps, in order):"]
     for step in steps[:5]:
         lines.append(f'{step.step}. "{step.quote}" ({step.cite})')
         lines += [f"   Contact: {contact_line(c)} ({c.cite})" for c in _contacts_by_id(authority, [step.contact])]
     lines.append("While you escalate, keep the child's safety first: if the risk grows, refer again and record why.")
-    return "\n".join(lines)
+    return "\n".join([*lines, *source_lines(authority, now)])
 
 
 # -- contacts --------------------------------------------------------------------------------------
@@ -100,7 +105,7 @@ def contacts(authority: m.Authority, now: datetime, question: str) -> str:
     lines = [f"{authority.name}, {what} (checked for {now.strftime('%a %d %b %H:%M')}, Europe/London):"]
     lines += _contact_lines(answer.contacts)
     lines.append(f"If a child is in danger right now, call {EMERGENCY_NUMBER}.")
-    return "\n".join(lines)
+    return "\n".join([*lines, *source_lines(authority, now)])
 
 
 _STATUS = {queries.OPEN: "open now", queries.CLOSED: "closed now", queries.UNKNOWN: "hours not published"}
@@ -125,12 +130,13 @@ def talk_to_person(authority: m.Authority, now: datetime) -> str:
         f"- {authority.name} (checked for {now.strftime('%a %d %b %H:%M')}, Europe/London), open now first:",
         *("  " + line for line in _contact_lines(people)),
         f"If a child is in danger right now, call {EMERGENCY_NUMBER}.",
+        *source_lines(authority, now),
     ]
     return "\n".join(lines)
 
 
 # -- levels ----------------------------------------------------------------------------------------
-def levels(authority: m.Authority, question: str) -> str:
+def levels(authority: m.Authority, now: datetime, question: str) -> str:
     ordered = sorted(authority.levels, key=lambda lv: lv.number)
     asked = re.search(r"\blevel\s*(\d)\b", question.lower())
     chosen = [lv for lv in ordered if asked and lv.number == int(asked.group(1))]
@@ -143,13 +149,15 @@ def levels(authority: m.Authority, question: str) -> str:
             lines.append("Services named: " + "; ".join(level.services[:6]) + ".")
         if level.response:
             lines.append(f"Response: {level.response}")
-        return "\n".join(lines)
-    lines = [f"{authority.name}'s levels of need ({authority.document.title}):"]
+        return "\n".join([*lines, *source_lines(authority, now)])
+    # The heading names the document: its date goes there, and only the age warning at the end.
+    lines = [f"{authority.name}'s levels of need ({authority.document.title}, {authority.document.date}):"]
     for level in ordered:
         first = level.definition.split(". ")[0].rstrip(".")
         lines.append(f'- {level.label}{" (statutory)" if level.statutory else ""}: "{first}." ({level.cite})')
     lines.append('Ask about one level ("what is level 3?") for its full definition and services.')
-    return "\n".join(lines)
+    warning = age_warning(authority, now)
+    return "\n".join([*lines, *([warning] if warning else [])])
 
 
 # -- Children Act sections ------------------------------------------------------------------------
@@ -158,7 +166,7 @@ def _legal() -> dict:
     return yaml.safe_load(Path(__file__).with_name("data").joinpath("legal_sections.yml").read_text("utf-8"))
 
 
-def legal_section(authority: m.Authority | None, question: str) -> str:
+def legal_section(authority: m.Authority | None, now: datetime, question: str) -> str:
     data = _legal()
     lowered = question.lower()
     wanted = [
@@ -166,12 +174,16 @@ def legal_section(authority: m.Authority | None, question: str) -> str:
         for number, entry in data["sections"].items()
         if re.search(rf"\b(s|section|sec)\.?\s*{number}\b", lowered) or any(a in lowered for a in entry["aliases"])
     ] or list(data["sections"])
-    lines = []
+    lines, quoted = [], False
     for number in wanted:
         entry = data["sections"][number]
         lines.append(f"{entry['title']} ({data['source']}, section {number}): {' '.join(entry['meaning'].split())}")
         if authority is not None:
-            lines += [_quote(text, cite) for text, cite in _uses(authority, number)[:1]]
+            uses = [_quote(text, cite) for text, cite in _uses(authority, number)[:1]]
+            lines += uses
+            quoted = quoted or bool(uses)
+    if quoted:  # the Act's meaning is not from the document; a quotation from it is
+        lines += source_lines(authority, now)
     return "\n".join(lines)
 
 
@@ -192,17 +204,19 @@ _COMPARE_FRAME = re.compile(
 )
 
 
-def compare(repo: Repository, question: str) -> str:
+def compare(repo: Repository, now: datetime, question: str) -> str:
     topic = " ".join(_COMPARE_FRAME.sub(" ", question).split()).strip(" ?.")
     rows = queries.compare_indicator(repo, topic or question, minimum_overlap=0.4)
     lines = [f'How the five documents place "{topic or question}":']
     for row in rows:
+        named = f"{row.authority_name} ({repo.get(row.authority).document.date})"  # each document's date, once
         if row.indicator is None:
-            lines.append(f"- {row.authority_name}: no indicator close enough in its document.")
+            lines.append(f"- {named}: no indicator close enough in its document.")
         else:
-            lines.append(f'- {row.authority_name}: {row.level.label}, "{row.indicator.text}" ({row.indicator.cite})')
+            lines.append(f'- {named}: {row.level.label}, "{row.indicator.text}" ({row.indicator.cite})')
     lines.append("Levels are each authority's own scheme: the same number can mean different things.")
-    return "\n".join(lines)
+    warning = several_warning((repo.get(row.authority) for row in rows), now)
+    return "\n".join([*lines, *([warning] if warning else [])])
 
 
 # -- special routes ---------------------------------------------------------------------------------
@@ -224,7 +238,7 @@ def special_route(authority: m.Authority, now: datetime, question: str) -> str:
         lines = [f"{authority.name}'s document gives no {label} route that I hold. What it does give, its front door:"]
         lines += [f"- {contact_line(c.contact)} ({c.contact.cite})" for c in door.contacts]
         lines.append(f"Talk to {DSL_ROUTE} as well.")
-        return "\n".join(lines)
+        return "\n".join([*lines, *source_lines(authority, now)])
     lines = []
     for route in routes[:MAX_QUOTES]:
         lines.append(f'{route.name}: "{route.quote}" ({route.cite})')
@@ -232,7 +246,7 @@ def special_route(authority: m.Authority, now: datetime, question: str) -> str:
         lines += [f"   Contact: {contact_line(c, note=True)} ({c.cite})" for c in named]
     shown = {cid for r in routes for cid in r.contacts}
     lines += [f"Contact: {contact_line(c)} ({c.cite})" for c in role_contacts if c.id not in shown]
-    return "\n".join(lines)
+    return "\n".join([*lines, *source_lines(authority, now)])
 
 
 # -- anonymous / "What If" requests -----------------------------------------------------------------
@@ -255,4 +269,4 @@ def what_if(authority: m.Authority | None, now: datetime) -> str:
         lines.append(f"- {contact_line(item.contact, note=True)} ({item.contact.cite})")
         if item.contact.asks_for:
             lines.append(f"   They will ask for: {'; '.join(item.contact.asks_for)}")
-    return "\n".join(lines)
+    return "\n".join([*lines, *source_lines(authority, now)])

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from threshold_kb import model as m
+from threshold_kb import source_age
 from threshold_kb.provenance import normalise
 
 # Dialable as printed: 999, or a full UK number with its area code (0 and 10 or 11 digits). A
@@ -46,9 +47,9 @@ MAINTAINER_PHRASES: tuple[re.Pattern[str], ...] = tuple(
     re.compile(r"(?<![\w./@:-])[a-z]+(?:_[a-z]+)+(?![\w/@-])"),
 )
 
-# A document's date as shown: one date ("Revised July 2015", "Updated February 2020", "Undated").
-_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
-_ONE_DATE = re.compile(rf"^(?:Undated|(?:(?:Revised|Updated|Published|Issued) )?(?:(?:{_MONTH}) )?(?:19|20)\d\d)$")
+# A document's date as shown: one date ("Revised July 2015", "Updated February 2020", "Undated"),
+# as threshold_kb/source_age.py reads it to say how old the document is.
+_ONE_DATE = source_age.DATE
 
 
 def maintainer_phrases(text: str | None) -> list[str]:

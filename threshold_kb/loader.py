@@ -144,6 +144,7 @@ class _AuthorityReader:
         self.level_numbers = {level.number for level in levels}
         contacts = self._items("contacts", self._contact)
         self.contact_ids = {contact.id for contact in contacts}
+        self._check_partnership(document, contacts)
         coverage = _Item(self.file, "coverage", self.root.data.get("coverage") or {})
         sos = self.root.data.get("signs_of_safety")
         return m.Authority(
@@ -219,7 +220,20 @@ class _AuthorityReader:
             date=doc.text("date"),
             source_file=doc.text("source_file"),
             history=doc.text("history", required=False),
+            partnership_contact=doc.text("partnership_contact", required=False),
         )
+
+    def _check_partnership(self, document: m.Document, contacts: tuple[m.Contact, ...]) -> None:
+        """The partnership's contact is one of this file's contacts, with a web address to give."""
+        wanted = document.partnership_contact
+        if wanted is None:
+            return
+        doc = _Item(self.file, "document", self.root.data.get("document"))
+        found = next((c for c in contacts if c.id == wanted), None)
+        if found is None:
+            doc.fail("partnership_contact", f"{wanted!r} is not one of this authority's contacts")
+        if not found.web:
+            doc.fail("partnership_contact", f"{wanted} has no web address to check the current guidance at")
 
     def _level(self, item: _Item) -> m.Level:
         return m.Level(

@@ -212,6 +212,9 @@ class Document:
     date: str  # one date, as shown to practitioners: "Revised July 2015", "Updated February 2020", "Undated"
     source_file: str
     history: str | None = None  # for maintainers: the version history or dating evidence, never shown
+    # The contact holding the web address the document gives for its safeguarding partnership or
+    # board: where replies send a practitioner to check the current guidance (threshold_kb/source_age.py).
+    partnership_contact: str | None = None
 
 
 @dataclass(frozen=True)

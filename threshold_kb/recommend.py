@@ -14,6 +14,7 @@ from typing import Any
 from threshold_kb import model as m
 from threshold_kb import queries
 from threshold_kb.matching.engine import Assessment, IndicatorMatch
+from threshold_kb.source_age import age_warning
 
 PAYLOAD_SCHEMA_VERSION = 1
 EMERGENCY_NUMBER = "999"  # the national emergency number, the same in every authority
@@ -290,6 +291,8 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
             "title": a.authority.document.title,
             "date": a.authority.document.date,
             "source_file": a.authority.document.source_file,
+            # Too old (or undated) to rely on without checking the current guidance, at rec.moment.
+            "age_warning": age_warning(a.authority, rec.moment),
         },
         "moment": rec.moment.isoformat(),
         "period": rec.period,

@@ -3,6 +3,8 @@ answer used whenever something is unsure or unavailable. Channels that can draw 
 JSON payload instead; the text carries the same facts for channels that cannot.
 
 Pure functions of the knowledge base and an explicit `now`: every contact here comes from it.
+Every answer from an authority's document names the document's date, and says when the document
+is too old to rely on without checking the current guidance (threshold_kb/source_age.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from threshold_kb import model as m
 from threshold_kb import queries
 from threshold_kb.matching.danger import DangerSignal
 from threshold_kb.recommend import EMERGENCY_NUMBER, WHAT_TO_RECORD, NextStep, Recommendation
+from threshold_kb.source_age import source_lines
 
 DANGER_FIRST = (
     f"If a child may be in danger right now, call {EMERGENCY_NUMBER} (police or ambulance) before anything else."
@@ -124,6 +127,7 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
         lines.append(f"{a.authority.name}: this looks like {a.level.label} ({a.level.cite}).")
     else:
         lines.append(f"{a.authority.name}: I cannot place this worry at a level with confidence, so I will not guess.")
+    lines.extend(source_lines(a.authority, rec.moment))  # the date once, and how old, after the level
     lines.append(f"Why: {rec.why}")
     lines.extend(change_lines(a))
     if a.matches:
@@ -203,4 +207,5 @@ def safe_answer(authority: m.Authority | None, now: datetime, danger: bool, reas
     reachable = [c for c in door.contacts if c.status != queries.CLOSED] or list(door.contacts)
     lines.append(f"If you think the child may be at risk of harm, {authority.name}'s front door:")
     lines.extend(f"- {contact_line(c.contact, c.status)} ({c.contact.cite})" for c in reachable)
+    lines.extend(source_lines(authority, now))
     return "\n".join(lines)

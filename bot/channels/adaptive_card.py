@@ -141,6 +141,9 @@ def level_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
         blocks.append(text(f"It is close to {close}."))
     if payload.get("why"):
         blocks.append(text(payload["why"]))
+    document = payload.get("document") if isinstance(payload.get("document"), dict) else {}
+    if document.get("age_warning"):  # the document is too old (or undated) to rely on unchecked
+        blocks.append(text(document["age_warning"], color="Warning"))
     if payload.get("scale_warning"):
         blocks.append(text(payload["scale_warning"], weight="Bolder", color="Attention"))
     triage = payload.get("triage") if isinstance(payload.get("triage"), dict) else {}

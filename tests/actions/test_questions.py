@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import pytest
 
 from actions.questions import (
@@ -8,8 +10,13 @@ from actions.questions import (
     ActionAnswerLegalSection,
     ActionAnswerLevels,
     ActionAnswerSpecialRoute,
+    ActionTalkToPerson,
 )
 from tests.actions.conftest import SLUGS, contact_details, published, slot_events, texts, tracker
+from threshold_kb.clock import LONDON
+from threshold_kb.source_age import age_warning
+
+IN_2017 = datetime(2017, 3, 7, 10, 30, tzinfo=LONDON)
 
 QUESTIONS = [
     (ActionAnswerConsent, "do I need mum's consent?"),
@@ -31,6 +38,26 @@ async def test_each_answer_cites_the_authoritys_document_and_only_its_contacts(
     authority = kb.repo.get(slug)
     assert authority.document.title in text, "answers cite their source"
     assert contact_details(text) <= published([authority])
+    assert authority.document.date in text, "and name its date"
+    assert text.count(age_warning(authority, kb.now())) == 1, "which is more than three years old in 2026"
+
+
+@pytest.mark.parametrize(("action", "question"), [*QUESTIONS, (ActionTalkToPerson, "can I speak to a real person?")])
+async def test_less_than_three_years_after_the_documents_date_the_answer_says_no_more(
+    action, question, authorities, dispatcher, domain
+):
+    """The actions answer at the clock's `now`: Peterborough's July 2016 document in March 2017."""
+    from actions import kb as kb_module
+    from actions.kb import KnowledgeBase
+    from threshold_kb.store.repository import InMemoryRepository
+
+    kb_module.use(KnowledgeBase(load=lambda: InMemoryRepository(authorities), now=lambda: IN_2017))
+    try:
+        await action().run(dispatcher, tracker(question, slots={"authority": "peterborough"}), domain)
+    finally:
+        kb_module.use(None)
+    text = "\n".join(texts(dispatcher))
+    assert "July 2016" in text and "current guidance" not in text
 
 
 @pytest.mark.parametrize(("action", "question"), [q for q in QUESTIONS if q[0] is not ActionAnswerLegalSection])

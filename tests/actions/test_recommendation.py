@@ -14,6 +14,7 @@ from tests.actions.conftest import (
     tracker,
 )
 from threshold_kb import config
+from threshold_kb.source_age import age_warning
 
 SCHEMA = json.loads((config.PROJECT_ROOT / "docs" / "recommendation.schema.json").read_text())
 BRUISED_BABY = "HV here, 4 month old, 2 bruises on cheek, mum no idea how"
@@ -67,6 +68,10 @@ async def test_recommendation_sends_text_and_a_payload_that_matches_the_schema(
     own = [a for a in authorities if a.slug == slug]
     assert contact_details(text) <= published(own), "every contact said is one this authority publishes"
     assert "designated safeguarding lead" in text.lower()
+    # The document's date, and in 2026 that it is too old (or undated) to rely on unchecked.
+    warning = age_warning(own[0], kb.now())
+    assert payload["document"]["date"] == own[0].document.date and own[0].document.date in text
+    assert warning and payload["document"]["age_warning"] == warning and text.count(warning) == 1
 
 
 async def test_without_an_authority_the_safe_step_comes_with_the_authority_buttons(kb, dispatcher, domain):

@@ -27,6 +27,11 @@ async def test_a_what_if_request_in_peterborough_names_the_recorded_consultation
     assert "named, recorded route" in text
     assert "designated safeguarding lead" in text
     assert "01733 864170" in text and "date of birth" in text  # what the consultation will ask for
+    assert text.splitlines()[-2:] == [
+        "Source: Peterborough's threshold document (July 2016).",
+        "This document is more than 3 years old: check Peterborough's current guidance before relying on it, "
+        "with the local safeguarding partnership or the front door.",
+    ]
 
 
 async def test_a_what_if_request_without_an_authority_still_names_the_lead(kb, dispatcher, domain):
@@ -40,6 +45,7 @@ async def test_fallback_is_never_silent_and_names_the_front_door(kb, dispatcher,
     text = texts(dispatcher)[0]
     assert "not sure I understood" in text and "designated safeguarding lead" in text
     assert "0300 126" in text
+    assert "Source: Northamptonshire's threshold document (Updated February 2020)." in text
     assert events == [UserUtteranceReverted()]
 
 

@@ -109,17 +109,17 @@ def shown_for(authority: m.Authority, engine: Engine) -> tuple[list[tuple[str, s
         for rec in recs:
             said.append((f"{where}: recommendation", recommendation_text(rec, signs_of_safety_map(rec.assessment))))
             payloads.append(to_payload(rec))
-        said += [(f"{where}: consent", answers.consent(authority, q)) for q in QUESTIONS["consent"]]
+        said += [(f"{where}: consent", answers.consent(authority, now, q)) for q in QUESTIONS["consent"]]
         said += [(f"{where}: contacts", answers.contacts(authority, now, q)) for q in QUESTIONS["contacts"]]
         said += [(f"{where}: route", answers.special_route(authority, now, q)) for q in QUESTIONS["special_route"]]
         said += [
-            (f"{where}: escalation", answers.escalation(authority)),
+            (f"{where}: escalation", answers.escalation(authority, now)),
             (f"{where}: talk to a person", answers.talk_to_person(authority, now)),
             (f"{where}: what if", answers.what_if(authority, now)),
             (f"{where}: safe answer", safe_answer(authority, now, danger=False, reason="Unsure.")),
             (f"{where}: safe answer, danger", safe_answer(authority, now, danger=True, reason="")),
         ]
-    said += [(f"{authority.slug}: levels", answers.levels(authority, q)) for q in QUESTIONS["levels"]]
+        said += [(f"{where}: levels", answers.levels(authority, now, q)) for q in QUESTIONS["levels"]]
     return said, payloads
 
 

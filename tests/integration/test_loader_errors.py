@@ -99,3 +99,14 @@ def test_one_bad_file_means_nothing_is_loaded(tmp_path):
 def test_empty_directory_is_an_error_not_an_empty_knowledge_base(tmp_path):
     with pytest.raises(loader.LoadError, match="no authority files"):
         loader.load_all(tmp_path)
+
+
+def test_a_partnership_contact_that_is_not_a_contact_is_rejected(tmp_path):
+    err = error_for(tmp_path, lambda d: d["document"].update(partnership_contact="stoke_on_trent.contact.999"))
+    assert (err.item, err.field) == ("document", "partnership_contact") and "not one of" in err.problem
+
+
+def test_a_partnership_contact_without_a_web_address_is_rejected(tmp_path):
+    """Replies give the partnership's web address from that contact: one must be there to give."""
+    err = error_for(tmp_path, lambda d: d["document"].update(partnership_contact=d["contacts"][0]["id"]))
+    assert (err.item, err.field) == ("document", "partnership_contact") and "no web address" in err.problem

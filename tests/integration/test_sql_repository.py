@@ -91,13 +91,15 @@ def test_a_failed_rebuild_leaves_the_previous_knowledge_base_whole(engine, sql_r
 
 def test_a_database_built_before_a_column_was_added_is_upgraded_by_the_next_build(engine, sql_repo, authorities):
     """`make kb` on a database from before maintainers' notes and document histories were kept
-    apart: the build adds the missing (optional) columns instead of failing."""
+    apart (or partnership contacts held): the build adds the missing (optional) columns instead of failing."""
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE contacts DROP COLUMN maintainer_note"))
         conn.execute(text("ALTER TABLE authorities DROP COLUMN history"))
+        conn.execute(text("ALTER TABLE authorities DROP COLUMN partnership_contact"))
     r.build(engine, authorities)
     assert sql_repo.all() == authorities
     assert any(c.maintainer_note for a in sql_repo.all() for c in a.contacts)
+    assert sql_repo.get("cumbria").document.partnership_contact == "cumbria.contact.006"
 
 
 def test_queries_run_unchanged_on_the_sql_store(sql_repo, tuesday_morning):

@@ -66,8 +66,8 @@ def test_the_safe_answer_says_when_a_front_door_has_no_published_number(repo, tu
 
 
 @pytest.mark.parametrize("slug", SLUGS)
-def test_consent_answers_quote_the_document(slug, repo):
-    text = answers.consent(repo.get(slug), "do I need mum's consent to refer?")
+def test_consent_answers_quote_the_document(slug, repo, tuesday_morning):
+    text = answers.consent(repo.get(slug), tuesday_morning, "do I need mum's consent to refer?")
     assert any(rule.quote in text for rule in repo.get(slug).consent)
 
 
@@ -79,8 +79,8 @@ def test_out_of_hours_contacts_are_marked_by_the_clock(repo, saturday_night):
 @pytest.mark.parametrize(
     ("asked", "title"), [("what does s47 mean", "Section 47"), ("what is section 20?", "Section 20")]
 )
-def test_legal_sections_are_explained_and_cited_to_the_act(asked, title, repo):
-    text = answers.legal_section(repo.get("bedford_borough"), asked)
+def test_legal_sections_are_explained_and_cited_to_the_act(asked, title, repo, tuesday_morning):
+    text = answers.legal_section(repo.get("bedford_borough"), tuesday_morning, asked)
     assert text.startswith(title) and "Children Act 1989" in text
 
 
@@ -95,8 +95,9 @@ def test_what_if_names_peterboroughs_recorded_consultation_and_what_it_needs(rep
     assert "named, recorded route" in text and "01733 864170" in text and "date of birth" in text
 
 
-def test_comparing_reports_each_authority_in_its_own_scheme(repo):
-    text = answers.compare(repo, "how do authorities differ on a suspicious injury in a non-mobile baby?")
+def test_comparing_reports_each_authority_in_its_own_scheme(repo, tuesday_morning):
+    asked = "how do authorities differ on a suspicious injury in a non-mobile baby?"
+    text = answers.compare(repo, tuesday_morning, asked)
     assert text.count("Level 4") >= 2 and "Peterborough" in text
 
 

@@ -39,6 +39,7 @@ authorities = Table(
     Column("publisher", Text, nullable=False),
     Column("date", Text, nullable=False),
     Column("history", Text),
+    Column("partnership_contact", Text),
     Column("source_file", Text, nullable=False),
     Column("signs_of_safety", JSON),
     Column("towns", JSON, nullable=False),
@@ -154,6 +155,7 @@ def authority_row(a: m.Authority) -> dict[str, Any]:
         "publisher": a.document.publisher,
         "date": a.document.date,
         "history": a.document.history,
+        "partnership_contact": a.document.partnership_contact,
         "source_file": a.document.source_file,
         "signs_of_safety": None
         if sos is None
@@ -220,6 +222,7 @@ def authority_from_rows(row: Any, items: dict[str, tuple[Any, ...]]) -> m.Author
             date=data["date"],
             source_file=data["source_file"],
             history=data["history"],
+            partnership_contact=data.get("partnership_contact"),
         ),
         signs_of_safety=None
         if sos is None

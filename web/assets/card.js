@@ -114,6 +114,12 @@
       citeText(lv.cite) ? h("p", { className: "ta-cite" }, "Source: " + citeText(lv.cite)) : null);
   }
 
+  // A document too old (or undated) to rely on without checking the authority's current guidance.
+  function ageWarning(payload) {
+    var warning = optional(payload.document.age_warning);
+    return warning ? h("p", { className: "ta-age", role: "note" }, warning) : null;
+  }
+
   // A level suggested as a precaution (the words fit a range of levels) says so beside the heading.
   function precaution(payload) {
     var low = payload.alternative_level;
@@ -230,6 +236,7 @@
       danger(payload),
       h("p", { className: "ta-authority" }, authority + ". " + text(payload.document.title) + " (" + text(payload.document.date) + ")"),
       level(payload),
+      ageWarning(payload),
       optional(payload.scale_warning) ? h("p", { className: "ta-warning", role: "note" }, payload.scale_warning) : null,
       alternative(payload),
       changes(payload),
