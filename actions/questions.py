@@ -16,7 +16,7 @@ from threshold_kb import answers
 # question kind -> (needs an authority, answer(kb, authority or None, question text))
 _ANSWERS: dict[str, tuple[bool, Callable[..., str]]] = {
     "consent": (True, lambda kb, a, q: answers.consent(a, q)),
-    "escalation": (True, lambda kb, a, q: answers.escalation(a)),
+    "escalation": (True, lambda kb, a, q: answers.escalation(a, kb.now())),
     "contacts": (True, lambda kb, a, q: answers.contacts(a, kb.now(), q)),
     "levels": (True, lambda kb, a, q: answers.levels(a, q)),
     "legal_section": (False, lambda kb, a, q: answers.legal_section(a, q)),
