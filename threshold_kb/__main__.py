@@ -1,7 +1,8 @@
 """python -m threshold_kb validate | build | dump
 
 validate  load every authority file, check fields, completeness and (where the source documents
-          are present) that every quote, number, email and address is in its source.
+          are present) that every quote, number, email and address is in its source; and that
+          every national route's number, email and quote is in its stored source (national/).
 build     validate, then write the knowledge base to THRESHOLD_KB_DATABASE_URL (default SQLite).
 dump      the whole knowledge base as JSON on stdout, citations included.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from threshold_kb import checks, config, export, loader
+from threshold_kb import checks, config, export, loader, national_routes
 from threshold_kb.model import Authority
 
 
@@ -32,6 +33,7 @@ def _load_checked(require_sources: bool) -> tuple[Authority, ...]:
         problems.append(f"source documents not found at {seeds} (set THRESHOLD_KB_SEEDS)")
     else:
         print(f"note: {seeds} not found; quotes not checked against their sources", file=sys.stderr)
+    problems += national_routes.problems()  # their sources are in the repository: always checked
     if problems:
         raise loader.LoadError("knowledge base", "-", "-", f"{len(problems)} problem(s):\n  " + "\n  ".join(problems))
     return authorities
@@ -80,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             build(repo.engine, authorities)
             print(f"built {len(authorities)} authorities into {repo.engine.url.render_as_string(hide_password=True)}")
         else:
-            print(f"valid: {len(authorities)} authorities")
+            print(f"valid: {len(authorities)} authorities, {len(national_routes.load())} national routes")
         print(_summary(authorities))
         return 0
     except loader.LoadError as exc:

@@ -21,7 +21,7 @@ import yaml
 from threshold_kb import model as m
 from threshold_kb import queries
 from threshold_kb.recommend import EMERGENCY_NUMBER
-from threshold_kb.replies import DSL_ROUTE, contact_line
+from threshold_kb.replies import DSL_ROUTE, contact_line, national_line, no_number_line
 from threshold_kb.source_age import age_warning, several_warning, source_lines
 from threshold_kb.store.repository import Repository
 
@@ -78,11 +78,24 @@ def escalation(authority: m.Authority, now: datetime) -> str:
         )
         return "\n".join([said, *source_lines(authority, now)])
     lines = [f"Resolving a professional disagreement in {authority.name} (the document's steps, in order):"]
+    shown: list[m.Contact] = []
     for step in steps[:5]:
         lines.append(f'{step.step}. "{step.quote}" ({step.cite})')
-        lines += [f"   Contact: {contact_line(c)} ({c.cite})" for c in _contacts_by_id(authority, [step.contact])]
+        named = _contacts_by_id(authority, [step.contact])
+        shown += named
+        lines += [f"   Contact: {contact_line(c)} ({c.cite})" for c in named]
+    _say_missing(lines, authority, shown, now)
     lines.append("While you escalate, keep the child's safety first: if the risk grows, refer again and record why.")
     return "\n".join([*lines, *source_lines(authority, now)])
+
+
+def _say_missing(lines: list[str], authority: m.Authority, shown, now: datetime | None, **kw) -> bool:
+    """Adds the one line on what the routes shown do not publish (with the national lines when
+    none of them can be rung); True when the national lines were given."""
+    said = no_number_line(authority.name, shown, now, **kw)
+    if said:
+        lines.append(said)
+    return bool(said) and "National lines" in said
 
 
 # -- contacts --------------------------------------------------------------------------------------
@@ -104,7 +117,8 @@ def contacts(authority: m.Authority, now: datetime, question: str) -> str:
         answer = queries.contacts_of(authority, now, roles=queries.FRONT_DOOR_ROLES)
     lines = [f"{authority.name}, {what} (checked for {now.strftime('%a %d %b %H:%M')}, Europe/London):"]
     lines += _contact_lines(answer.contacts)
-    lines.append(f"If a child is in danger right now, call {EMERGENCY_NUMBER}.")
+    if not _say_missing(lines, authority, [item.contact for item in answer.contacts], now):
+        lines.append(f"If a child is in danger right now, call {EMERGENCY_NUMBER}.")
     return "\n".join([*lines, *source_lines(authority, now)])
 
 
@@ -112,24 +126,24 @@ _STATUS = {queries.OPEN: "open now", queries.CLOSED: "closed now", queries.UNKNO
 
 
 def _contact_lines(items) -> list[str]:
-    lines = [f"- {contact_line(item.contact)} [{_STATUS[item.status]}] ({item.contact.cite})" for item in items]
-    if not any(item.contact.phones for item in items):
-        lines.append("The document publishes no phone number for these; it gives the routes above.")
-    return lines
+    return [f"- {contact_line(item.contact)} [{_STATUS[item.status]}] ({item.contact.cite})" for item in items]
 
 
 def talk_to_person(authority: m.Authority, now: datetime) -> str:
-    """"Can I speak to a real person?": the people to talk it through with, those open now first."""
+    """"Can I speak to a real person?": the people to talk it through with, the authority's routes
+    for the time of day (those open now first), then the national lines, marked as national."""
     answer = queries.contacts_of(authority, now, roles=queries.FRONT_DOOR_ROLES + ("advice", "out_of_hours"))
     # People and services, not web pages; those open now first.
     people = [i for i in answer.contacts if i.contact.phones or i.contact.emails or not i.contact.web]
     people.sort(key=lambda item: item.status != queries.OPEN)
+    own = _contact_lines(people)
+    _say_missing(own, authority, [item.contact for item in people], now, national=False)
     lines = [
         "I'm an assistant, not a person. To talk it through with someone:",
         "- your designated safeguarding lead (or your organisation's safeguarding lead), today;",
         f"- {authority.name} (checked for {now.strftime('%a %d %b %H:%M')}, Europe/London), open now first:",
-        *("  " + line for line in _contact_lines(people)),
-        f"If a child is in danger right now, call {EMERGENCY_NUMBER}.",
+        *("  " + line for line in own),
+        national_line(authority.name, now),
         *source_lines(authority, now),
     ]
     return "\n".join(lines)
@@ -237,15 +251,20 @@ def special_route(authority: m.Authority, now: datetime, question: str) -> str:
         door = queries.contacts_of(authority, now, roles=queries.FRONT_DOOR_ROLES)
         lines = [f"{authority.name}'s document gives no {label} route that I hold. What it does give, its front door:"]
         lines += [f"- {contact_line(c.contact)} ({c.contact.cite})" for c in door.contacts]
+        _say_missing(lines, authority, [c.contact for c in door.contacts], now)
         lines.append(f"Talk to {DSL_ROUTE} as well.")
         return "\n".join([*lines, *source_lines(authority, now)])
     lines = []
+    given: list[m.Contact] = []
     for route in routes[:MAX_QUOTES]:
         lines.append(f'{route.name}: "{route.quote}" ({route.cite})')
         named = _contacts_by_id(authority, route.contacts)
+        given += named
         lines += [f"   Contact: {contact_line(c, note=True)} ({c.cite})" for c in named]
     shown = {cid for r in routes for cid in r.contacts}
-    lines += [f"Contact: {contact_line(c)} ({c.cite})" for c in role_contacts if c.id not in shown]
+    others = [c for c in role_contacts if c.id not in shown]
+    lines += [f"Contact: {contact_line(c)} ({c.cite})" for c in others]
+    _say_missing(lines, authority, given + others, now)
     return "\n".join([*lines, *source_lines(authority, now)])
 
 
@@ -269,4 +288,5 @@ def what_if(authority: m.Authority | None, now: datetime) -> str:
         lines.append(f"- {contact_line(item.contact, note=True)} ({item.contact.cite})")
         if item.contact.asks_for:
             lines.append(f"   They will ask for: {'; '.join(item.contact.asks_for)}")
+    _say_missing(lines, authority, [item.contact for item in advice.contacts[:2]], now)
     return "\n".join([*lines, *source_lines(authority, now)])

@@ -17,3 +17,9 @@ def database_url() -> str:
 def seeds_dir() -> Path:
     """Where the source documents are: THRESHOLD_KB_SEEDS, or ../shared/seeds beside the repo."""
     return Path(os.environ.get("THRESHOLD_KB_SEEDS", PROJECT_ROOT.parent / "shared" / "seeds"))
+
+
+def national_dir() -> Path:
+    """The national routes (routes.yml and their stored sources): THRESHOLD_KB_NATIONAL, or the
+    bundled threshold_kb/national/."""
+    return Path(os.environ.get("THRESHOLD_KB_NATIONAL", Path(__file__).resolve().parent / "national"))

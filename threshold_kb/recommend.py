@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from threshold_kb import model as m
-from threshold_kb import queries
+from threshold_kb import national_routes, queries
 from threshold_kb.matching.engine import Assessment, IndicatorMatch
 from threshold_kb.source_age import age_warning
 
@@ -81,6 +81,12 @@ class Recommendation:
     def missing_numbers(self) -> bool:
         """No named step published with a telephone number: say so, and what is given instead."""
         return not any(step.phones for step in self.next_steps)
+
+    @property
+    def national_routes(self) -> tuple[national_routes.NationalRoute, ...]:
+        """The national lines (999, police 101, the NSPCC Helpline), given only when none of the
+        authority's next steps has a phone number: an authority that publishes one leads with it."""
+        return national_routes.routes() if self.missing_numbers else ()
 
 
 def _step(contact: m.Contact, status: str) -> NextStep:
@@ -213,7 +219,7 @@ def _precaution(a: Assessment, top: IndicatorMatch | None) -> str:
     )
 
 
-def _is_dsl(name: str) -> bool:
+def is_dsl(name: str) -> bool:
     """The practitioner's own designated safeguarding lead, in the document's words (not, say,
     the council's Education Safeguarding Lead, who is a contact like any other)."""
     lowered = name.lower()
@@ -231,7 +237,7 @@ def recommend(assessment: Assessment, now: datetime) -> Recommendation:
     scopes = ("referral", "information_sharing") if statutory else ("early_help", "referral")
     consent = tuple(r for scope in scopes for r in queries.consent_of(authority, scope))[:2]
     # The designated safeguarding lead comes first: the document's own wording where it names one.
-    dsl = [s for s in steps if _is_dsl(s.name)]
+    dsl = [s for s in steps if is_dsl(s.name)]
     steps = dsl[:1] + [s for s in steps if s not in dsl] if dsl else [DSL_STEP, *steps]
     return Recommendation(
         assessment=assessment,
@@ -323,6 +329,8 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
         "why": rec.why,
         "next_steps": [_step_payload(s) for s in rec.next_steps],
         "missing_numbers": rec.missing_numbers,
+        # National, never the authority's: each number is in a stored public source (national/).
+        "national_routes": [route.as_payload(rec.moment) for route in rec.national_routes],
         "written_followup": None
         if rec.written_followup is None
         else {

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from threshold_kb import model as m
-from threshold_kb import queries
+from threshold_kb import national_routes, queries
 from threshold_kb.matching.danger import DangerSignal
-from threshold_kb.recommend import EMERGENCY_NUMBER, WHAT_TO_RECORD, NextStep, Recommendation
+from threshold_kb.recommend import EMERGENCY_NUMBER, WHAT_TO_RECORD, NextStep, Recommendation, is_dsl
 from threshold_kb.source_age import source_lines
 
 DANGER_FIRST = (
@@ -83,7 +83,8 @@ def danger_first(signals: Sequence[DangerSignal]) -> str:
 
 
 def contact_line(step: NextStep | m.Contact, status: str | None = None, note: bool = False) -> str:
-    """A named contact with only the details its document publishes, and what it does not.
+    """A named contact with only the details its document publishes. What it does not publish is
+    said once for all the routes of a reply (no_number_line), not on each route's line.
 
     Notes are written for practitioners (maintainers' remarks are in maintainer_note, never shown),
     but long: the card shows them; chat lines add them only on request."""
@@ -91,11 +92,7 @@ def contact_line(step: NextStep | m.Contact, status: str | None = None, note: bo
         return f"{step.name}. {step.note}" if step.note else step.name
     parts = [step.name]
     details = [*step.phones, *step.emails, *step.web]
-    if not details:
-        parts.append(": the document publishes no phone number or email for it")
-    elif not step.phones:
-        parts.append(": " + ", ".join(details) + " (the document publishes no phone number for it)")
-    else:
+    if details:
         parts.append(": " + ", ".join(details))
     status = status or getattr(step, "status", None)
     if status == queries.OPEN:
@@ -107,6 +104,65 @@ def contact_line(step: NextStep | m.Contact, status: str | None = None, note: bo
     if note and step.note:
         parts.append(f". {step.note}")
     return "".join(parts)
+
+
+def _in_own_organisation(step: NextStep | m.Contact) -> bool:
+    """The practitioner's own designated safeguarding lead: a person in their organisation, whose
+    number no document could publish."""
+    return getattr(step, "status", None) == "internal" or is_dsl(step.name)
+
+
+def _a_page(step: NextStep | m.Contact) -> bool:
+    """A web page the document points to (its procedures, a policy), not a service to call."""
+    return bool(step.web) and not (step.phones or step.emails) and step.role in ("advice", "other")
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def national_said(route: national_routes.NationalRoute, now: datetime | None) -> str:
+    """One national route as a chat line says it: what to use, whose it is and what for; a phone
+    line closed now by its published hours gives its email first and its hours."""
+    status = route.phone_status(now) if route.phones else national_routes.OPEN
+    phones, emails = " or ".join(route.phones), " or ".join(route.emails)
+    if status == national_routes.CLOSED and route.emails:
+        said = f"{emails} ({route.name}) {route.use}"
+        said += f", {route.email_hours}," if route.email_hours else ","
+        return said + f" or by phone on {phones}, {route.hours} (closed now)"
+    said = f"{' or '.join(d for d in (phones, emails) if d)} ({route.name}) {route.use}"
+    if status != national_routes.OPEN and route.hours:
+        said += f" (phone {route.hours})"
+    return said
+
+
+def national_line(authority_name: str | None, now: datetime | None) -> str:
+    """The national lines a practitioner can always use, marked as national, never the authority's."""
+    routes = national_routes.routes()
+    if not routes:  # the file is unreadable: 999 is still said
+        return f"If a child may be in danger right now, call {EMERGENCY_NUMBER}."
+    whose = f"national, not {authority_name}'s" if authority_name else "national"
+    return f"National lines you can ring now ({whose}): " + "; ".join(national_said(r, now) for r in routes) + "."
+
+
+def no_number_line(
+    authority_name: str, shown: Sequence[NextStep | m.Contact], now: datetime | None, national: bool | None = None
+) -> str | None:
+    """What a reply's routes do not publish, said once: "<authority>'s document publishes no phone
+    number for A or B." When none of them can be rung (or `national` says so), the national lines
+    follow on the same line; None when there is nothing to say."""
+    missing = list(dict.fromkeys(
+        s.name for s in shown if not s.phones and not _in_own_organisation(s) and not _a_page(s)
+    ))
+    give = (bool(shown) and not any(s.phones for s in shown)) if national is None else national
+    parts = []
+    if missing:
+        parts.append(f"{authority_name}'s document publishes no phone number for {_either(missing)}.")
+    elif give and shown:
+        parts.append(f"{authority_name}'s document publishes no phone number for these routes.")
+    if give:
+        parts.append(national_line(authority_name, now))
+    return " ".join(parts) or None
 
 
 def _period(period: str) -> str:
@@ -145,8 +201,9 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
         lines.append(f"{number}. {contact_line(step)}")
         if step.asks_for:
             lines.append(f"   They will ask for: {'; '.join(step.asks_for)}")
-    if rec.missing_numbers:
-        lines.append(f"{a.authority.name}'s document publishes no phone number for these routes; use what it gives.")
+    said = no_number_line(a.authority.name, rec.next_steps, rec.moment, national=rec.missing_numbers)
+    if said:
+        lines.append(said)
     if rec.written_followup:
         fu = rec.written_followup
         lines.append(f'Written follow-up: within {fu.written_followup_hours} hours. "{fu.quote}" ({fu.cite})')
@@ -207,5 +264,8 @@ def safe_answer(authority: m.Authority | None, now: datetime, danger: bool, reas
     reachable = [c for c in door.contacts if c.status != queries.CLOSED] or list(door.contacts)
     lines.append(f"If you think the child may be at risk of harm, {authority.name}'s front door:")
     lines.extend(f"- {contact_line(c.contact, c.status)} ({c.contact.cite})" for c in reachable)
+    said = no_number_line(authority.name, [c.contact for c in reachable], now)
+    if said:
+        lines.append(said)
     lines.extend(source_lines(authority, now))
     return "\n".join(lines)

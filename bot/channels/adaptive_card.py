@@ -197,6 +197,36 @@ def step_blocks(step: dict[str, Any]) -> list[dict[str, Any]]:
     return blocks
 
 
+def national_blocks(payload: dict[str, Any], authority: str) -> list[dict[str, Any]]:
+    """Where the authority's next steps have no phone number: the national lines from the payload
+    (999, police 101, the NSPCC Helpline), tap to call, marked as national, not the authority's."""
+    routes = payload.get("national_routes")
+    if routes is None:
+        routes = []
+    if not isinstance(routes, list) or not all(isinstance(r, dict) and named(r) for r in routes):
+        raise ValueError("the payload's national routes are not a list of named routes")
+    blocks: list[dict[str, Any]] = []
+    if payload.get("missing_numbers") and authority:
+        rest = "." if routes else "; use what it gives."
+        blocks.append(text(f"{authority}'s document publishes no phone number for these routes{rest}"))
+    if not routes:
+        return blocks
+    blocks.append(heading(f"National lines you can ring now, not {authority}'s" if authority else "National lines"))
+    for route in routes:
+        blocks.append(text(route["name"], weight="Bolder", spacing="Small"))
+        scheduled = route.get("availability") == "scheduled"
+        when = [s for s in (route.get("use"), STATUS.get(route.get("status")) if scheduled else None,
+                            route.get("hours")) if s]
+        if when:
+            blocks.append(text(" \u00b7 ".join(when), isSubtle=True, spacing="None"))
+        links = contact_links(route)
+        if links:
+            blocks.append(text("  \n".join(links), spacing="None"))
+        if route.get("emails") and route.get("email_hours"):
+            blocks.append(text(f"Email: {route['email_hours']}", isSubtle=True, spacing="None"))
+    return blocks
+
+
 def guidance_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     consent = [c["quote"] for c in payload.get("consent") or [] if c.get("quote")]
@@ -229,8 +259,8 @@ def open_url_actions(payload: dict[str, Any]) -> list[dict[str, Any]]:
 def recommendation_card(payload: Any, fallback_text: str | None = None) -> dict[str, Any]:
     """The recommendation as one card: 999 first when a child may be in danger, then where the
     guidance comes from, the level and why, the document's words, the named next steps with their
-    published contacts, and consent, follow-up and recording guidance. A malformed payload gives
-    fallback_card."""
+    published contacts (and the national lines where none of them has a phone number), and
+    consent, follow-up and recording guidance. A malformed payload gives fallback_card."""
     try:
         check_required(payload)
         result = full_card(payload, fallback_text if isinstance(fallback_text, str) else None)
@@ -298,7 +328,6 @@ def full_card(payload: dict[str, Any], fallback_text: str | None) -> dict[str, A
     body.append(heading("Next steps"))
     for step in payload.get("next_steps") or []:
         body += step_blocks(step)
-    if payload.get("missing_numbers") and authority:
-        body.append(text(f"{authority}'s document publishes no phone number for these routes; use what it gives."))
+    body += national_blocks(payload, authority)
     body += guidance_blocks(payload)
     return card(body, open_url_actions(payload), fallbackText=fallback_text)

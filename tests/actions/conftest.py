@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import kb as kb_module
 from actions.kb import KnowledgeBase
-from threshold_kb import config
+from threshold_kb import config, national_routes
 from threshold_kb.clock import LONDON
 from threshold_kb.store.repository import InMemoryRepository
 
@@ -98,16 +98,20 @@ def slot_events(events) -> dict[str, Any]:
 
 
 _PHONE = re.compile(r"(?<!\d)0\d{3,4}[ ]?\d{3}[ ]?\d{3,4}(?!\d)")
+_SHORT = re.compile(r"(?<![\w.:/-])(?:999|101|111)(?![\w/-])")  # short national numbers, said alone
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WEB = re.compile(r"https?://\S+|www\.\S+")
 
 
 def contact_details(text: str) -> set[str]:
-    """Every phone number, email and web address said in a reply."""
-    found = set(_PHONE.findall(text)) | set(_EMAIL.findall(text))
+    """Every phone number (short national ones included), email and web address said in a reply."""
+    found = set(_PHONE.findall(text)) | set(_SHORT.findall(text)) | set(_EMAIL.findall(text))
     return found | {w.rstrip(").,;") for w in _WEB.findall(text)}
 
 
-def published(authorities) -> set[str]:
-    """Every contact detail in the knowledge base."""
-    return {d for a in authorities for c in a.contacts for d in (*c.phones, *c.emails, *c.web)}
+def published(authorities, national: bool = True) -> set[str]:
+    """Every contact detail the assistant may say: the authorities' own, from their files, and the
+    national routes, read from threshold_kb/national/routes.yml itself (never from the code's
+    constants), so a national number counts as published only while that cited file holds it."""
+    own = {d for a in authorities for c in a.contacts for d in (*c.phones, *c.emails, *c.web)}
+    return own | (national_routes.published(national_routes.load()) if national else set())

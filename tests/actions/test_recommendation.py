@@ -1,4 +1,5 @@
 import json
+import shutil
 
 import jsonschema
 import pytest
@@ -72,6 +73,52 @@ async def test_recommendation_sends_text_and_a_payload_that_matches_the_schema(
     warning = age_warning(own[0], kb.now())
     assert payload["document"]["date"] == own[0].document.date and own[0].document.date in text
     assert warning and payload["document"]["age_warning"] == warning and text.count(warning) == 1
+
+
+SHE_GOES_HOME = "year 3 girl says dad hits her with a belt, she goes home in an hour"
+
+
+@pytest.mark.parametrize(("slug", "name"), [("bedford_borough", "Bedford Borough"), ("cumbria", "Cumbria")])
+async def test_no_published_number_still_leaves_a_national_line_to_ring(slug, name, kb, dispatcher, domain,
+                                                                         authorities):
+    await ActionRecommendNextStep().run(dispatcher, tracker("", slots={"authority": slug, "worry": SHE_GOES_HOME}),
+                                        domain)
+    [payload] = payloads(dispatcher)
+    jsonschema.validate(payload, SCHEMA)
+    assert payload["level"]["statutory"] and payload["missing_numbers"]
+    text = "\n".join(texts(dispatcher))
+    own = published([a for a in authorities if a.slug == slug], national=False)
+    national = contact_details(text) - own
+    assert {"101", "0808 800 5000", "help@nspcc.org.uk"} <= national, "something to ring"
+    assert "999" in contact_details(text)  # Bedford Borough's document publishes 999 too
+    assert national <= published([]), "each from the national routes file"
+    for line in text.splitlines():
+        if contact_details(line) & (national - {"999"}):
+            assert f"National lines you can ring now (national, not {name}'s)" in line, line
+    assert {p for r in payload["national_routes"] for p in r["phones"]} == {"999", "101", "0808 800 5000"}
+
+
+@pytest.mark.parametrize("slug", ["northamptonshire", "peterborough", "stoke_on_trent"])
+async def test_an_authority_with_its_number_gets_no_national_lines(slug, kb, dispatcher, domain, authorities):
+    await ActionRecommendNextStep().run(dispatcher, tracker("", slots={"authority": slug, "worry": SHE_GOES_HOME}),
+                                        domain)
+    [payload] = payloads(dispatcher)
+    text = "\n".join(texts(dispatcher))
+    own = published([a for a in authorities if a.slug == slug], national=False)
+    assert payload["national_routes"] == [] and "National lines" not in text
+    assert contact_details(text) - {"999"} <= own
+
+
+def test_national_numbers_count_as_published_only_through_the_national_file(tmp_path, monkeypatch, authorities):
+    assert {"101", "0808 800 5000", "help@nspcc.org.uk"}.isdisjoint(published(authorities, national=False))
+    copy = tmp_path / "national"
+    shutil.copytree(config.national_dir(), copy)
+    routes = copy / "routes.yml"
+    routes.write_text(routes.read_text(encoding="utf-8").replace("'0808 800 5000'", "'0808 800 5001'"),
+                      encoding="utf-8")
+    monkeypatch.setenv("THRESHOLD_KB_NATIONAL", str(copy))
+    assert "0808 800 5000" not in published(authorities), "the file, not the code, makes it published"
+    assert "0808 800 5001" in published(authorities)
 
 
 async def test_without_an_authority_the_safe_step_comes_with_the_authority_buttons(kb, dispatcher, domain):

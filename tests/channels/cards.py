@@ -34,10 +34,11 @@ def digits(phone: str) -> str:
 
 
 def published_contacts(payload: dict) -> tuple[set[str], set[str]]:
-    """The tel: and mailto: targets a payload allows: its own phones and emails, nothing else."""
-    steps = payload["next_steps"]
-    phones = {f"tel:{digits(p)}" for s in steps for p in s["phones"]}
-    emails = {f"mailto:{e}" for s in steps for e in s["emails"]}
+    """The tel: and mailto: targets a payload allows: its own phones and emails (the next steps',
+    and the national routes' it carries), nothing else."""
+    routes = [*payload["next_steps"], *(payload.get("national_routes") or [])]
+    phones = {f"tel:{digits(p)}" for s in routes for p in s["phones"]}
+    emails = {f"mailto:{e}" for s in routes for e in s["emails"]}
     return phones, emails
 
 

@@ -170,6 +170,46 @@ def test_web_only_routes_get_open_url_actions_and_the_missing_numbers_line(paylo
         assert any("publishes no phone number" in t for t in texts(card))
 
 
+def statutory_payload(authorities, slug: str, worry: str) -> dict:
+    """A consultation at the authority's statutory level, as the action builds it."""
+    from tests.channels.conftest import TUESDAY_MORNING
+    from threshold_kb.matching.engine import Engine
+    from threshold_kb.recommend import recommend, to_payload
+    from threshold_kb.triage.consult import Consultant
+
+    assessment = Consultant(Engine(authorities, None)).assess(slug, worry, None, {})
+    assert assessment.level is not None and assessment.level.statutory
+    return to_payload(recommend(assessment, TUESDAY_MORNING))
+
+
+NATIONAL_TEL = {"tel:999", "tel:101", "tel:08088005000"}
+SHE_GOES_HOME = "year 3 girl says dad hits her with a belt, she goes home in an hour"
+
+
+@pytest.mark.parametrize(("slug", "name"), [("bedford_borough", "Bedford Borough"), ("cumbria", "Cumbria")])
+def test_no_published_number_gives_the_national_lines_to_tap_and_call(authorities, slug, name):
+    payload = statutory_payload(authorities, slug, SHE_GOES_HOME)
+    assert payload["missing_numbers"] and not any(s["phones"] for s in payload["next_steps"])
+    card = recommendation_card(payload)
+    assert set(link_targets(card, "tel")) == NATIONAL_TEL, "something to ring, and only the national lines"
+    assert set(link_targets(card, "mailto")) == {"mailto:help@nspcc.org.uk"}
+    heading = position(card, f"National lines you can ring now, not {name}'s")
+    assert position(card, "Next steps") < position(card, f"{name}'s document publishes no phone number") < heading
+    calls = [i for i, t in enumerate(texts(card)) if "(tel:" in t]
+    assert calls and min(calls) > heading, "every number to ring sits under the national heading"
+    assert heading < position(card, "What to record")
+
+
+@pytest.mark.parametrize("slug", ["northamptonshire", "peterborough", "stoke_on_trent"])
+def test_an_authority_with_its_own_number_leads_with_it_and_no_national_lines(authorities, slug):
+    payload = statutory_payload(authorities, slug, SHE_GOES_HOME)
+    assert payload["national_routes"] == []
+    card = recommendation_card(payload)
+    own = {f"tel:{re.sub(r'[^0-9+]', '', p)}" for s in payload["next_steps"] for p in s["phones"]}
+    assert own and set(link_targets(card, "tel")) == own
+    assert not any("National lines" in t for t in texts(card))
+
+
 def strings(node) -> list[str]:
     if isinstance(node, dict):
         return [s for value in node.values() for s in strings(value)]
@@ -182,7 +222,7 @@ FIXED_WORDS = set(
     "Call now Next steps Consent Written follow-up What to record In the document's words Open Closed "
     "In your own organisation This is a not statutory level Not classified no guessed you said borrowed "
     "from It close They will ask for 's document publishes phone number these routes use what it gives "
-    "Consultation recorded for Suggested as precaution the words fit".split()
+    "Consultation recorded for Suggested as precaution the words fit National lines you can ring Email".split()
 )
 
 
@@ -277,6 +317,8 @@ MALFORMED = {
     "a null consent": lambda p: changed(p, consent=[None]),
     "record a number": lambda p: changed(p, record=42),
     "practitioner a string": lambda p: changed(p, practitioner="Sam"),
+    "national routes a string": lambda p: changed(p, national_routes="ring 999"),
+    "a nameless national route": lambda p: changed(p, national_routes=[{"phones": ["0808 800 5000"]}]),
 }
 
 

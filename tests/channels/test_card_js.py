@@ -5,6 +5,8 @@ text is never HTML, and real payloads still draw as the card."""
 from __future__ import annotations
 
 import copy
+import html
+import re
 
 import pytest
 
@@ -50,6 +52,8 @@ def malformed(good: dict, danger: dict) -> dict[str, dict]:
         "practitioner name an object": changed(good, practitioner={"name": {"html": HTML}, "source": "form"}),
         "danger a string": changed(danger, danger="hitting"),
         "danger without a number": changed(danger, emergency_number=None),
+        "national routes a string": changed(good, national_routes="ring 999"),
+        "a national route's name null": changed(good, national_routes=[{"name": None, "phones": ["101"]}]),
     }
 
 
@@ -120,3 +124,31 @@ def test_html_and_script_urls_in_a_good_payload_stay_text(payloads):
 def test_other_custom_messages_are_shown_as_text(custom):
     [markup] = draw([{"custom": custom}])
     assert markup.startswith('<div class="rw-response">') and FALLBACK not in markup
+
+
+@pytest.mark.parametrize(("slug", "name"), [("bedford_borough", "Bedford Borough"), ("cumbria", "Cumbria")])
+def test_no_published_number_draws_the_national_lines_as_tap_to_call(authorities, slug, name):
+    """Bedford Borough's MASH and Cumbria's hubs have no published number: the web card still gives
+    something to ring, under a heading that says whose it is."""
+    from tests.channels.test_adaptive_card import SHE_GOES_HOME, statutory_payload
+
+    payload = statutory_payload(authorities, slug, SHE_GOES_HOME)
+    [markup] = draw([{"custom": payload}])
+    markup = html.unescape(markup)  # react-dom escapes the apostrophe, the stub renderer does not
+    assert 'class="ta-card"' in markup and FALLBACK not in markup
+    heading = markup.index(f"National lines you can ring now, not {name}'s")
+    assert markup.index(f"{name}'s document publishes no phone number for these routes.") < heading
+    calls = [m.start() for m in re.finditer(r'href="tel:', markup)]
+    assert sorted(re.findall(r'href="(tel:[^"]*)"', markup)) == ["tel:08088005000", "tel:101", "tel:999"]
+    assert calls and min(calls) > heading, "every number to ring is under the national heading"
+    assert 'href="mailto:help@nspcc.org.uk"' in markup
+
+
+def test_an_authority_with_its_own_number_draws_no_national_lines(authorities):
+    from tests.channels.test_adaptive_card import SHE_GOES_HOME, statutory_payload
+
+    payload = statutory_payload(authorities, "stoke_on_trent", SHE_GOES_HOME)
+    [markup] = draw([{"custom": payload}])
+    assert "ta-national" not in markup and "National lines" not in markup
+    own = {f"tel:{re.sub(r'[^0-9+]', '', p)}" for s in payload["next_steps"] for p in s["phones"]}
+    assert own and set(re.findall(r'href="(tel:[^"]*)"', markup)) == own, "its own number, nothing national"

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from threshold_kb import answers
+from threshold_kb import answers, national_routes
 from threshold_kb.matching.engine import Engine
 from threshold_kb.recommend import recommend
 from threshold_kb.replies import DANGER_FIRST, SignsOfSafetyAnswers, recommendation_text, safe_answer
@@ -18,8 +18,20 @@ def phones(text):
     return set(PHONE.findall(text))
 
 
+NATIONAL = {p for r in national_routes.load() for p in r.phones}  # from the cited file itself
+
+
 def published_phones(authority):
-    return {p for c in authority.contacts for p in c.phones}
+    """The authority's own numbers, and the national routes' (threshold_kb/national/routes.yml)."""
+    return {p for c in authority.contacts for p in c.phones} | NATIONAL
+
+
+def national_only_where_marked(text, authority):
+    """A national number the authority does not publish is said only on the line marked national."""
+    own = {p for c in authority.contacts for p in c.phones}
+    for line in text.splitlines():
+        if phones(line) & (NATIONAL - own):
+            assert f"National lines you can ring now (national, not {authority.name}'s)" in line, line
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +46,7 @@ def test_the_recommendation_text_names_only_this_authoritys_numbers(slug, repo, 
     )
     text = recommendation_text(rec, SignsOfSafetyAnswers(scale=5))
     assert phones(text) <= published_phones(repo.get(slug))
+    national_only_where_marked(text, repo.get(slug))
     assert repo.get(slug).document.title in text, "the level and indicators are cited"
     assert "Record:" in text
 
@@ -63,6 +76,14 @@ def test_the_safe_answer_gives_the_out_of_hours_line_at_night(repo, saturday_nig
 def test_the_safe_answer_says_when_a_front_door_has_no_published_number(repo, tuesday_morning):
     text = safe_answer(repo.get("cumbria"), tuesday_morning, danger=False, reason="Unsure.")
     assert "publishes no phone number" in text and "cumbriasafeguardingchildren.co.uk" in text
+    assert text.count("publishes no phone number") == 1, "said once, not on each route"
+    missing = next(line for line in text.splitlines() if "publishes no phone number" in line)
+    assert missing.startswith(
+        "Cumbria's document publishes no phone number for Cumberland Safeguarding Hub or Westmorland and Furness"
+    )
+    assert "0808 800 5000" in missing, "and a national line to ring"
+    assert text.splitlines()[-2].startswith("Source:"), "then where it comes from, last"
+    national_only_where_marked(text, repo.get("cumbria"))
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -209,6 +209,29 @@
       })));
   }
 
+  // Where none of the authority's next steps has a phone number: the national lines from the
+  // payload (999, police 101, the NSPCC Helpline), tap to call, marked as national, not the authority's.
+  function national(payload, authority) {
+    var routes = list(payload.national_routes);
+    var missing = payload.missing_numbers ? h("p", { className: "ta-missing" },
+      authority + "'s document publishes no phone number for these routes" + (routes.length ? "." : "; use what it gives.")) : null;
+    if (!routes.length) return missing;
+    return h("section", { className: "ta-section ta-national", "aria-label": "National lines" },
+      missing,
+      h("h4", null, "National lines you can ring now, not " + authority + "'s"),
+      h("ul", { className: "ta-national-routes" }, keyed(routes, function (route) {
+        var status = route.availability === "scheduled" ? statusText(route.status) : "";
+        var when = [optional(route.hours), status].filter(Boolean).join(", ");
+        return h("li", null,
+          h("strong", null, text(route.name)),
+          " " + optional(route.use),
+          when ? h("span", { className: "ta-when" }, " (" + when + ")") : null,
+          contactLinks(route),
+          list(route.emails).length && optional(route.email_hours)
+            ? h("p", { className: "ta-note" }, "Email: " + route.email_hours) : null);
+      })));
+  }
+
   function quoted(title, label, items) {
     if (!list(items).length) return null;
     return h("section", { className: "ta-section", "aria-label": label },
@@ -242,6 +265,7 @@
       changes(payload),
       indicators(payload),
       nextSteps(payload),
+      national(payload, authority),
       quoted("Consent", "Consent", payload.consent),
       payload.written_followup ? quoted("Follow up in writing", "Follow up in writing", [payload.written_followup]) : null,
       signsOfSafety(payload),
