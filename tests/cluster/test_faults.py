@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -72,6 +73,17 @@ def server_pid(served_by: str) -> int:
     return int((CLUSTER / f"rasa-{index}.pid").read_text())
 
 
+def _wait_until_refused(address: str) -> None:
+    host, port = address.rsplit(":", 1)
+    for _ in range(100):
+        try:
+            socket.create_connection((host, int(port)), timeout=1).close()
+        except OSError:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{address} still accepts connections after SIGKILL")
+
+
 def test_turns_are_shared_between_the_servers(cluster):
     servers = {say(f"cluster-share-{n}", "hello")[1] for n in range(6)}
     assert len(servers) == 2, servers
@@ -84,6 +96,7 @@ def test_a_rasa_server_killed_mid_conversation_the_next_turn_carries_on_on_the_o
     asked = question(replies)
     assert status == 200 and asked is not None, replies
     os.killpg(server_pid(served_by), signal.SIGKILL)  # the server that holds the conversation's last turn
+    _wait_until_refused(served_by)  # a message sent while it dies is in flight: nginx says it failed
     button = asked["answers"][0]["payload"]
     status, other, replies = say(sender, button)
     assert status == 200 and other and other != served_by, (status, other, replies)
