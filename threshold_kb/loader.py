@@ -121,6 +121,31 @@ class _Item:
         return value
 
 
+def read_schedule(item: _Item) -> tuple[m.Session, ...]:
+    """An item's `schedule`: opening sessions as the clock reads them (contacts, national routes)."""
+    raw = item.data.get("schedule") or []
+    if not isinstance(raw, list):
+        item.fail("schedule", "expected a list of {days, start, end}")
+    sessions = []
+    for data in raw:
+        one = _Item(item.file, item.name, data)
+        days = one.texts("days")
+        if not days or any(day not in m.DAYS for day in days):
+            item.fail("schedule", f"days must be among {', '.join(m.DAYS)}")
+        start, end = (_clock(item, one.text(key)) for key in ("start", "end"))
+        if end <= start:
+            item.fail("schedule", "end must be after start")
+        sessions.append(m.Session(days=days, start=start, end=end))
+    return tuple(sessions)
+
+
+def _clock(item: _Item, value: str) -> time:
+    match = _CLOCK.match(value)
+    if not match:
+        item.fail("schedule", f"time {value!r} must be HH:MM")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
 class _AuthorityReader:
     def __init__(self, file: str, data: Any):
         self.file = file
@@ -283,36 +308,13 @@ class _AuthorityReader:
             web=item.texts("web"),
             hours=item.text("hours", required=False),
             availability=item.choice("availability", m.AVAILABILITY),
-            schedule=self._schedule(item),
+            schedule=read_schedule(item),
             asks_for=item.texts("asks_for"),
             levels=tuple(levels),
             note=item.text("note", required=False),
             maintainer_note=item.text("maintainer_note", required=False),
             cite=self._cite(item),
         )
-
-    def _schedule(self, item: _Item) -> tuple[m.Session, ...]:
-        raw = item.data.get("schedule") or []
-        if not isinstance(raw, list):
-            item.fail("schedule", "expected a list of {days, start, end}")
-        sessions = []
-        for data in raw:
-            one = _Item(self.file, item.name, data)
-            days = one.texts("days")
-            if not days or any(day not in m.DAYS for day in days):
-                item.fail("schedule", f"days must be among {', '.join(m.DAYS)}")
-            start, end = self._clock(item, one.text("start")), self._clock(item, one.text("end"))
-            if end <= start:
-                item.fail("schedule", "end must be after start")
-            sessions.append(m.Session(days=days, start=start, end=end))
-        return tuple(sessions)
-
-    @staticmethod
-    def _clock(item: _Item, value: str) -> time:
-        match = _CLOCK.match(value)
-        if not match:
-            item.fail("schedule", f"time {value!r} must be HH:MM")
-        return time(int(match.group(1)), int(match.group(2)))
 
     def _procedure(self, item: _Item) -> m.Procedure:
         return m.Procedure(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ import yaml
 
 from threshold_kb import checks, clock, config
 from threshold_kb import model as m
-from threshold_kb.loader import LoadError, _Item
+from threshold_kb.loader import LoadError, _Item, read_schedule
 from threshold_kb.provenance import normalise
 
 OPEN, CLOSED, UNKNOWN = "open", "closed", "unknown"  # as threshold_kb.queries marks a contact
@@ -31,7 +31,6 @@ AVAILABILITY = ("always", "scheduled")
 # Dialable as printed: 999, 101, or a full UK number with its area code.
 _PHONE = re.compile(r"^(999|101|0(?: ?[0-9]){9,10})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _HEADER_END = re.compile(r"(?m)^-{4,}[ \t]*$")
 _SOURCE_HEADER = ("title", "publisher", "url", "retrieved")
 _ROUTE_KEYS = {"id", "name", "use", "phones", "emails", "hours", "email_hours", "availability", "schedule", "cite"}
@@ -155,7 +154,7 @@ def load(directory: Path | None = None) -> tuple[NationalRoute, ...]:
         if not phones and not emails:
             item.fail("phones", "a route needs a phone number or an email address")
         availability = item.choice("availability", AVAILABILITY)
-        schedule = _schedule(item)
+        schedule = read_schedule(item)
         if availability == "scheduled" and not schedule:
             item.fail("schedule", "a scheduled line needs its published hours")
         routes.append(
@@ -196,30 +195,6 @@ def _citations(item: _Item, directory: Path, sources: dict[str, Source]) -> tupl
                              publisher=source.publisher, retrieved=source.retrieved)
         )
     return tuple(cites)
-
-
-def _schedule(item: _Item) -> tuple[m.Session, ...]:
-    raw = item.data.get("schedule") or []
-    if not isinstance(raw, list):
-        item.fail("schedule", "expected a list of {days, start, end}")
-    sessions = []
-    for data in raw:
-        one = _Item(item.file, item.name, data)
-        days = one.texts("days")
-        if not days or any(day not in m.DAYS for day in days):
-            item.fail("schedule", f"days must be among {', '.join(m.DAYS)}")
-        start, end = (_clock(item, one.text(key)) for key in ("start", "end"))
-        if end <= start:
-            item.fail("schedule", "end must be after start")
-        sessions.append(m.Session(days=days, start=start, end=end))
-    return tuple(sessions)
-
-
-def _clock(item: _Item, value: str) -> time:
-    match = _CLOCK.match(value)
-    if not match:
-        item.fail("schedule", f"time {value!r} must be HH:MM")
-    return time(int(match.group(1)), int(match.group(2)))
 
 
 def _said_in(value: str, text: str) -> bool:

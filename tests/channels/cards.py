@@ -75,3 +75,12 @@ def draw(messages: list) -> list[str]:
     results = json.loads(done.stdout)["results"]
     assert [r.get("error") for r in results] == [None] * len(messages), "CustomMessage or its render threw"
     return [r["markup"] for r in results]
+
+
+def strings(node) -> list[str]:
+    """Every string in a JSON-like tree (a payload or a card)."""
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in strings(value)]
+    return [node] if isinstance(node, str) else []

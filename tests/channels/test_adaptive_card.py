@@ -18,7 +18,7 @@ from bot.channels.adaptive_card import (
     tel,
     web_target,
 )
-from tests.channels.cards import link_targets, published_contacts, texts
+from tests.channels.cards import link_targets, published_contacts, strings, texts
 
 
 def position(card: dict, fragment: str) -> int:
@@ -209,13 +209,6 @@ def test_an_authority_with_its_own_number_leads_with_it_and_no_national_lines(au
     assert own and set(link_targets(card, "tel")) == own
     assert not any("National lines" in t for t in texts(card))
 
-
-def strings(node) -> list[str]:
-    if isinstance(node, dict):
-        return [s for value in node.values() for s in strings(value)]
-    if isinstance(node, list):
-        return [s for value in node for s in strings(value)]
-    return [node] if isinstance(node, str) else []
 
 
 FIXED_WORDS = set(

@@ -18,7 +18,7 @@ from datetime import datetime
 import pytest
 
 from bot.channels.adaptive_card import recommendation_card
-from tests.channels.cards import draw, texts
+from tests.channels.cards import draw, strings, texts
 from threshold_kb import answers, checks, queries
 from threshold_kb import model as m
 from threshold_kb.clock import LONDON
@@ -78,13 +78,6 @@ def leaks(shown: str, secret: list[str], drawn: bool = True) -> list[str]:
 def web_text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", markup))
 
-
-def strings(node) -> list[str]:
-    if isinstance(node, dict):
-        return [s for value in node.values() for s in strings(value)]
-    if isinstance(node, list):
-        return [s for value in node for s in strings(value)]
-    return [node] if isinstance(node, str) else []
 
 
 def keys(node) -> set[str]:
