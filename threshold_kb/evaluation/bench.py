@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.rounds):
         for slug, case in work:
             engine_module._encode.cache_clear()
+            consultant.forget()  # every round times a first turn, not a repeat of the same worry
             t0 = time.perf_counter()
             consultant.assess(slug, case.text, case.age, working_well=case.working_well or "")
             timings.append((time.perf_counter() - t0) * 1000)

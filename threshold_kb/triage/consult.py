@@ -32,6 +32,10 @@ class Consultant:
         # card); the engine's answer depends on its arguments alone, and is immutable.
         self._evidence = lru_cache(maxsize=256)(engine.assess)
 
+    def forget(self) -> None:
+        """Drop the remembered evidence (the benchmark times first turns)."""
+        self._evidence.cache_clear()
+
     def assess(
         self,
         slug: str,
