@@ -92,10 +92,10 @@ def load(directory: Path | None = None) -> Guidance:
         cite = NationalCitation(file=file, url=item.text("url"), quote=item.text("quote"), title=source.title,
                                 publisher=source.publisher, retrieved=source.retrieved)
         points.append(Point(item.text("id"), cite.quote, cite))
-    parents = {
-        slug: ParentsLine(_Item(FILE, f"parents.{slug}", e).text("item"), _Item(FILE, f"parents.{slug}", e).text("quote"))
-        for slug, e in (root.data.get("parents") or {}).items()
-    }
+    parents = {}
+    for slug, entry in (root.data.get("parents") or {}).items():
+        item = _Item(FILE, f"parents.{slug}", entry)
+        parents[slug] = ParentsLine(item.text("item"), item.text("quote"))
     return Guidance(kinds, tuple(points), parents)
 
 
@@ -142,6 +142,14 @@ def for_kinds(kinds: Iterable[str]) -> Guidance | None:
     """The guidance when one of the red-flag kinds raised gets it, else None."""
     g = guidance()
     return g if g is not None and g.applies(kinds) else None
+
+
+def for_text(text: str) -> Guidance | None:
+    """For a worry read before any authority is known: red flags are decided at once by every
+    authority, so the guidance can come first, before the authority question."""
+    from threshold_kb.triage.red_flags import red_flags
+
+    return for_kinds(f.kind for f in red_flags(text))
 
 
 def authority_lines(authority: m.Authority, followup: m.Procedure | None) -> list[AuthorityLine]:

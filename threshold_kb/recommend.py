@@ -11,8 +11,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from threshold_kb import model as m
 from threshold_kb import disclosure, national_routes, queries
+from threshold_kb import model as m
 from threshold_kb.matching.engine import Assessment, IndicatorMatch
 from threshold_kb.source_age import age_warning
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from threshold_kb import model as m
 from threshold_kb import disclosure, national_routes, queries
+from threshold_kb import model as m
 from threshold_kb.matching.danger import DangerSignal
 from threshold_kb.recommend import EMERGENCY_NUMBER, WHAT_TO_RECORD, NextStep, Recommendation, is_dsl
 from threshold_kb.source_age import source_lines
