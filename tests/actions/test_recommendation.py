@@ -178,8 +178,8 @@ async def test_danger_now_stays_before_the_disclosure_guidance(kb, dispatcher, d
     await ActionRecommendNextStep().run(dispatcher, t, domain)
     lines = "\n".join(texts(dispatcher)).splitlines()
     [payload] = payloads(dispatcher)
-    if payload["immediate_danger"]:
-        assert "999" in lines[0] and lines[1].startswith("A child has told you")
+    assert payload["immediate_danger"], "the danger patterns read 'at the school gate now threatening'"
+    assert "999" in lines[0] and lines[1].startswith("A child has told you")
 
 
 async def test_a_disclosure_with_no_authority_yet_gets_the_guidance_not_a_few_questions(kb, dispatcher, domain):
