@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import KnowledgeBaseAction, answer, authority_buttons, latest_text
 from actions.kb import KnowledgeBase
 from actions.practitioner import practitioner_of
+from threshold_kb import disclosure
 from threshold_kb.consultation import parse_age, starts_afresh
 from threshold_kb.recommend import recommend, to_payload
 from threshold_kb.redaction import identifies_someone
@@ -82,13 +83,19 @@ def record_worry(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: T
         dispatcher.utter_message(text=NEW_CONSULTATION)
         events += clear_consultation()
         previous = None
-    events.append(SlotSet("worry", f"{previous}. {text}" if previous else text))
+    worry = f"{previous}. {text}" if previous else text
+    events.append(SlotSet("worry", worry))
     named = kb.find_authorities(text)
     if len(named) == 1 and named[0] != tracker.get_slot("authority"):
         events.append(SlotSet("authority", named[0]))
     if identifies_someone(text):
         dispatcher.utter_message(text=NO_NAMES_NEEDED)
-    dispatcher.utter_message(text=WORRY_NOTED if _will_ask(kb, tracker, events) else "Thank you.")
+    slug = next((e["value"] for e in events if e.get("name") == "authority"), tracker.get_slot("authority"))
+    urgent = disclosure.for_text(worry) if kb.authority(slug) is None else None
+    if urgent:  # a child has told: what to do and not to do, before the authority question
+        dispatcher.utter_message(text="Thank you.\n" + "\n".join(disclosure.text_lines(urgent)))
+    else:
+        dispatcher.utter_message(text=WORRY_NOTED if _will_ask(kb, tracker, events) else "Thank you.")
     return events
 
 

@@ -2,7 +2,8 @@
 
 validate  load every authority file, check fields, completeness and (where the source documents
           are present) that every quote, number, email and address is in its source; and that
-          every national route's number, email and quote is in its stored source (national/).
+          every national route's number, email and quote, and every disclosure-guidance quote, is in
+          its stored source (national/).
 build     validate, then write the knowledge base to THRESHOLD_KB_DATABASE_URL (default SQLite).
 dump      the whole knowledge base as JSON on stdout, citations included.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from threshold_kb import checks, config, export, loader, national_routes
+from threshold_kb import checks, config, disclosure, export, loader, national_routes
 from threshold_kb.model import Authority
 
 
@@ -34,6 +35,7 @@ def _load_checked(require_sources: bool) -> tuple[Authority, ...]:
     else:
         print(f"note: {seeds} not found; quotes not checked against their sources", file=sys.stderr)
     problems += national_routes.problems()  # their sources are in the repository: always checked
+    problems += disclosure.problems(authorities)  # the disclosure guidance's quotes, likewise
     if problems:
         raise loader.LoadError("knowledge base", "-", "-", f"{len(problems)} problem(s):\n  " + "\n  ".join(problems))
     return authorities

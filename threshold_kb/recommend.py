@@ -11,8 +11,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
+from threshold_kb import disclosure, national_routes, queries
 from threshold_kb import model as m
-from threshold_kb import national_routes, queries
 from threshold_kb.matching.engine import Assessment, IndicatorMatch
 from threshold_kb.source_age import age_warning
 
@@ -326,6 +326,8 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
         "in_scope": a.in_scope,
         "matcher": "meaning and words" if a.semantic else "words only",
         "rules": [{"kind": r.kind, "detail": r.detail, "cite": _cite(r.cite)} for r in a.rules],
+        # A child has told, or an allegation: what to do and not to do, read first (after 999).
+        "guidance": _guidance_payload(rec),
         "why": rec.why,
         "next_steps": [_step_payload(s) for s in rec.next_steps],
         "missing_numbers": rec.missing_numbers,
@@ -346,6 +348,11 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
         "questions": _questions_payload(a),
         "triage": _triage_payload(a),
     }
+
+
+def _guidance_payload(rec: Recommendation) -> dict[str, Any] | None:
+    found = disclosure.for_assessment(rec.assessment, rec.written_followup)
+    return None if found is None else disclosure.payload(found[0], rec.authority, found[1], _cite)
 
 
 def _questions_payload(a: Assessment) -> list[dict[str, Any]]:

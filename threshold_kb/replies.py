@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from threshold_kb import disclosure, national_routes, queries
 from threshold_kb import model as m
-from threshold_kb import national_routes, queries
 from threshold_kb.matching.danger import DangerSignal
 from threshold_kb.recommend import EMERGENCY_NUMBER, WHAT_TO_RECORD, NextStep, Recommendation, is_dsl
 from threshold_kb.source_age import source_lines
@@ -174,6 +174,10 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
     lines: list[str] = []
     if a.immediate_danger:
         lines.append(DANGER_FIRST)
+    # A child has told, or an allegation: what to do and not to do comes before the level.
+    urgent = disclosure.for_assessment(a, rec.written_followup)
+    if urgent:
+        lines.extend(disclosure.text_lines(urgent[0], a.authority, urgent[1]))
     if a.level is not None and a.precautionary and a.alternative:
         lines.append(
             f"{a.authority.name}: {a.level.label}, as a precaution ({a.level.cite}): "
@@ -204,7 +208,7 @@ def recommendation_text(rec: Recommendation, sos: SignsOfSafetyAnswers | None = 
     said = no_number_line(a.authority.name, rec.next_steps, rec.moment, national=rec.missing_numbers)
     if said:
         lines.append(said)
-    if rec.written_followup:
+    if rec.written_followup and not (urgent and urgent[1]):  # said first, with the guidance
         fu = rec.written_followup
         lines.append(f'Written follow-up: within {fu.written_followup_hours} hours. "{fu.quote}" ({fu.cite})')
     for rule in rec.consent[:1]:

@@ -227,6 +227,27 @@ def national_blocks(payload: dict[str, Any], authority: str) -> list[dict[str, A
     return blocks
 
 
+def disclosure_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """A child has told, or an allegation: what to do and not to do, each point quoted with its
+    publisher and marked as not the authority's; then the authority's own lines (time limit)."""
+    g = payload.get("guidance")
+    if not isinstance(g, dict) or not g.get("points"):
+        return []
+    blocks = [
+        text(g.get("heading") or "", weight="Bolder", color="Attention"),
+        text(g.get("whose") or "", isSubtle=True),
+    ]
+    for p in g["points"]:
+        if isinstance(p, dict) and p.get("quote"):
+            by = str(p.get("publisher") or "").split(" (")[0]
+            blocks.append(text(f"\u2022 {quoted(p['quote'])} ({by})", spacing="Small"))
+    for line in g.get("authority") or []:
+        if isinstance(line, dict) and line.get("quote"):
+            where = (line.get("cite") or {}).get("text") or ""
+            blocks.append(text(f"{quoted(line['quote'])} ({where})", spacing="Small"))
+    return blocks
+
+
 def guidance_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     consent = [c["quote"] for c in payload.get("consent") or [] if c.get("quote")]
@@ -318,6 +339,7 @@ def full_card(payload: dict[str, Any], fallback_text: str | None) -> dict[str, A
     body: list[dict[str, Any]] = []
     if payload.get("immediate_danger"):
         body.append(danger_block(payload))
+    body += disclosure_blocks(payload)  # before the level: what not to do comes first
     authority = (payload.get("authority") or {}).get("name", "")
     document = payload.get("document") or {}
     source = ", ".join(s for s in (document.get("title"), document.get("date")) if s)

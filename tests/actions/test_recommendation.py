@@ -150,3 +150,48 @@ async def test_no_scale_warning_now_that_no_scale_is_asked(kb, dispatcher, domai
     await ActionRecommendNextStep().run(dispatcher, tracker("", slots=slots), domain)
     [payload] = payloads(dispatcher)
     assert payload["scale_warning"] is None and "You rated" not in texts(dispatcher)[0]
+
+
+STEPDAD = "she told me her stepdad touches her at night"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+async def test_a_disclosure_reads_what_to_do_and_not_to_do_first(slug, kb, dispatcher, domain, authorities):
+    t = tracker("", slots={"authority": slug, "worry": STEPDAD})
+    await ActionRecommendNextStep().run(dispatcher, t, domain)
+    [payload] = payloads(dispatcher)
+    jsonschema.validate(payload, SCHEMA)
+    lines = "\n".join(texts(dispatcher)).splitlines()
+    name = next(a.name for a in authorities if a.slug == slug)
+    assert lines[0].startswith("A child has told you"), "the guidance first: no danger now"
+    assert lines[1] == f"General guidance from public pages (NSPCC; IDAS), not {name}'s document:"
+    head = "\n".join(lines[:lines.index(next(x for x in lines if x.startswith(f"{name}: ")))])
+    for words in ("Don't talk to the alleged abuser", "Do not ask leading questions", "Do not promise"):
+        assert words in head, "before the level and the contacts"
+    assert payload["guidance"]["points"] and payload["guidance"]["national"] is True
+    assert "A few quick questions" not in "\n".join(texts(dispatcher))
+
+
+async def test_danger_now_stays_before_the_disclosure_guidance(kb, dispatcher, domain):
+    worry = "she told me her stepdad touches her and he is at the school gate now threatening to take her"
+    t = tracker("", slots={"authority": "stoke_on_trent", "worry": worry})
+    await ActionRecommendNextStep().run(dispatcher, t, domain)
+    lines = "\n".join(texts(dispatcher)).splitlines()
+    [payload] = payloads(dispatcher)
+    assert payload["immediate_danger"], "the danger patterns read 'at the school gate now threatening'"
+    assert "999" in lines[0] and lines[1].startswith("A child has told you")
+
+
+async def test_a_disclosure_with_no_authority_yet_gets_the_guidance_not_a_few_questions(kb, dispatcher, domain):
+    await ActionRecordWorry().run(dispatcher, tracker(STEPDAD), domain)
+    text = "\n".join(texts(dispatcher))
+    assert "A few quick questions" not in text
+    assert "Don't talk to the alleged abuser" in text and "General guidance from public pages" in text
+
+
+async def test_a_school_attendance_worry_gets_no_disclosure_guidance(kb, dispatcher, domain):
+    worry = "year 9 boy's school attendance has dropped to 85% this term"
+    t = tracker("", slots={"authority": "stoke_on_trent", "worry": worry})
+    await ActionRecommendNextStep().run(dispatcher, t, domain)
+    [payload] = payloads(dispatcher)
+    assert payload["guidance"] is None and "alleged abuser" not in "\n".join(texts(dispatcher))

@@ -99,6 +99,22 @@
       said ? h("p", null, "What suggests danger now: " + said + ".") : null);
   }
 
+  // A child has told, or an allegation: what to do and not to do, first (after 999). Quoted points
+  // with their publisher, marked as not the authority's; then the authority's own lines.
+  function disclosureGuidance(payload) {
+    var g = payload.guidance;
+    if (!g || !list(g.points).length) return null;
+    return h("section", { className: "ta-section ta-disclosure", role: "note", "aria-label": text(g.heading) },
+      h("p", null, h("strong", null, text(g.heading))),
+      h("p", { className: "ta-subtle" }, optional(g.whose)),
+      h("ul", null, keyed(g.points, function (p) {
+        return h("li", null, "\u201c" + text(p.quote) + "\u201d (" + text(p.publisher).split(" (")[0] + ")");
+      })),
+      list(g.authority).length ? h("ul", null, keyed(g.authority, function (x) {
+        return h("li", null, "\u201c" + text(x.quote) + "\u201d (" + citeText(x.cite) + ")");
+      })) : null);
+  }
+
   function level(payload) {
     if (!payload.classified || !payload.level) {
       return h("div", { className: "ta-level" },
@@ -257,6 +273,7 @@
     var title = authority + ": " + (payload.level && payload.classified ? text(payload.level.label) : "no level suggested");
     return h("article", { className: "ta-card", "aria-label": "Recommendation. " + title },
       danger(payload),
+      disclosureGuidance(payload),
       h("p", { className: "ta-authority" }, authority + ". " + text(payload.document.title) + " (" + text(payload.document.date) + ")"),
       level(payload),
       ageWarning(payload),
