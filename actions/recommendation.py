@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import KnowledgeBaseAction, answer, authority_buttons, latest_text
 from actions.kb import KnowledgeBase
 from actions.practitioner import practitioner_of
+from actions.records import keep_record, record_line
 from threshold_kb import disclosure
 from threshold_kb.consultation import parse_age, starts_afresh
 from threshold_kb.recommend import recommend, to_payload
@@ -66,7 +67,13 @@ def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: 
     payload["scale_warning"] = scale_warning(rec, sos)
     payload["record"] = record_notes(rec, sos)
     payload["practitioner"] = practitioner_of(tracker)
-    dispatcher.utter_message(text=recommendation_text(rec, sos), json_message=payload)
+    from actions.consultation_form import triage_answers  # the form module imports this one
+
+    kept = keep_record(rec, sos, triage_answers(tracker), tracker)  # the consultation record (actions/records.py)
+    if kept:
+        payload["consultation_record"] = {"reference": kept.reference, "created_at": kept.data["created_at"],
+                                          "text": kept.text()}
+    dispatcher.utter_message(text=f"{recommendation_text(rec, sos)}\n{record_line(kept)}", json_message=payload)
 
 
 def record_worry(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

@@ -7,6 +7,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceRev
 from actions.base import KnowledgeBaseAction, latest_text
 from actions.kb import KnowledgeBaseUnavailable
 from actions.recommendation import MAX_WORRY, NEW_CONSULTATION, clear_consultation, record_worry
+from actions.records import give_back, record_asked_for
 from threshold_kb import answers
 from threshold_kb.consultation import starts_afresh
 from threshold_kb.matching.danger import danger_signals
@@ -66,6 +67,10 @@ class ActionDefaultFallback(KnowledgeBaseAction):
 
     def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
         said = latest_text(tracker)
+        reference = record_asked_for(said)  # "record TA-7K3M-Q9XD": no intent needed
+        if reference:
+            dispatcher.utter_message(text=give_back(reference, tracker))
+            return [UserUtteranceReverted()]
         if _a_worry(said) and not tracker.active_loop_name:
             # The classifier was unsure (or took it for an answer), but the words are a worry about
             # a child: no worry is lost to the fallback. It starts the consultation.

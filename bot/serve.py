@@ -12,6 +12,8 @@ What `rasa run` would do, with these differences (settings in bot/settings.py):
   the practitioner is told when the conversation could not be saved;
 - a failing or slow action server produces the safe answer within seconds (bot/resilience.py);
 - the action server's replies are checked with a schema validator built once (bot/action_replies.py);
+- GET /records/<reference> gives a consultation record back to the practitioner who made it
+  (bot/records.py: the REST token and the practitioner's name and organisation);
 - GET /health reports whether the model is loaded and conversations can be kept (503 if not);
 - the model is warmed up (one message parsed, the safe answer's files read) before it reports healthy.
 """
@@ -100,6 +102,7 @@ def build_app(args: argparse.Namespace) -> Any:
     from sanic import response
 
     from bot import action_replies, settings
+    from bot.records import add_records_route
     from bot.resilience import ResilientActionEndpoint
     from threshold_kb import loader
     from threshold_kb.redaction import default_redactor
@@ -126,6 +129,7 @@ def build_app(args: argparse.Namespace) -> Any:
         app.blueprint(channel.blueprint(handler), url_prefix=urljoin("/webhooks/", channel.url_prefix()))
     app.ctx.input_channels = channels
     add_health_route(app)
+    add_records_route(app)  # GET /records/<reference>, behind the REST token (bot/records.py)
 
     @app.on_request
     async def no_model_changes(request: Any) -> Any:
@@ -163,9 +167,13 @@ async def keep_purging(app: Any, loop: Any) -> None:
         return
 
     async def every_hour() -> None:
+        from threshold_kb.store import records
+
         while True:
             try:
                 await loop.run_in_executor(None, purge, engine, settings.retention_days())
+                # Records may be in a database of their own (THRESHOLDS_RECORDS_URL): purged there too.
+                await loop.run_in_executor(None, records.shared().purge, settings.record_retention_days())
             except Exception as exc:  # a failed purge must not stop the server; said, tried again
                 logger.error("retention: purge failed: %s", type(exc).__name__)
             await asyncio.sleep(PURGE_EVERY_S)

@@ -55,6 +55,11 @@ def retention_days() -> float:
     return float(os.environ.get("THRESHOLDS_RETENTION_DAYS") or 30)
 
 
+def record_retention_days() -> float:
+    """How long a consultation record is kept after it was made (THRESHOLDS_RECORD_RETENTION_DAYS, 365)."""
+    return float(os.environ.get("THRESHOLDS_RECORD_RETENTION_DAYS") or 365)
+
+
 def log_file_bytes() -> int:
     """A log file is rotated at this size, five old ones kept (THRESHOLDS_LOG_MAX_BYTES, 10 MB)."""
     return int(os.environ.get("THRESHOLDS_LOG_MAX_BYTES") or 10_000_000)

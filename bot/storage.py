@@ -9,7 +9,9 @@ bot.storage.CheckedSQLTrackerStore`) with two differences:
   server uses to tell the practitioner that this conversation is not being saved. Rasa's own
   wrapper would otherwise fall back to memory without a word;
 - conversations are deleted once their last message is older than the retention period
-  (`THRESHOLDS_RETENTION_DAYS`, 30 by default): the server purges every hour, and
+  (`THRESHOLDS_RETENTION_DAYS`, 30 by default), and consultation records (the
+  `consultation_records` table, threshold_kb/store/records.py) once they are older than theirs
+  (`THRESHOLDS_RECORD_RETENTION_DAYS`, 365 by default): the server purges every hour, and
   `python -m bot.storage purge <url>` does it by hand;
 - nothing personal is written: names, dates of birth, addresses, postcodes, phone numbers, emails,
   NHS and pupil numbers and school names found in the practitioner's messages are replaced by
@@ -178,12 +180,20 @@ def sql_engine_of(store: Any) -> Any:
     return getattr(store, "engine", None)
 
 
-def purge(engine: Any, days: float, now: float | None = None) -> int:
-    """Deletes every conversation whose last event is older than `days`; returns how many.
+def purge(engine: Any, days: float, now: float | None = None, record_days: float | None = None) -> int:
+    """Deletes every conversation whose last event is older than `days`; returns how many. Also
+    deletes the consultation records older than `record_days` (THRESHOLDS_RECORD_RETENTION_DAYS).
 
     A whole conversation goes at once, never its first half: what is kept still reads as a whole."""
     from sqlalchemy import inspect, text
 
+    from bot import settings
+    from threshold_kb.store.records import purge_records
+
+    record_days = settings.record_retention_days() if record_days is None else record_days
+    gone = purge_records(engine, record_days, now)
+    if gone:
+        logger.info("retention: %d consultation record(s) older than %g days deleted", gone, record_days)
     if not inspect(engine).has_table("events"):  # a new database: Rasa adds the table on first use
         return 0
     cutoff = (now if now is not None else time.time()) - days * 86400
@@ -221,6 +231,8 @@ def main(argv: list[str] | None = None) -> None:
     delete = sub.add_parser("purge", help="delete conversations older than the retention period")
     delete.add_argument("url", help="the database's SQLAlchemy URL (sqlite:///build/conversations.sqlite)")
     delete.add_argument("--days", type=float, default=None, help="default: THRESHOLDS_RETENTION_DAYS, or 30")
+    delete.add_argument("--record-days", type=float, default=None,
+                        help="consultation records; default: THRESHOLDS_RECORD_RETENTION_DAYS, or 365")
     args = parser.parse_args(argv)
     if args.command == "init":
         if init(args.path):
@@ -231,7 +243,8 @@ def main(argv: list[str] | None = None) -> None:
     from bot import settings
 
     days = settings.retention_days() if args.days is None else args.days
-    print(f"deleted {purge(create_engine(args.url), days)} conversation(s) older than {days:g} days")
+    deleted = purge(create_engine(args.url), days, record_days=args.record_days)
+    print(f"deleted {deleted} conversation(s) older than {days:g} days, and records past their own period")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,14 @@ def database_url() -> str:
     return os.environ.get("THRESHOLD_KB_DATABASE_URL", default)
 
 
+def records_url() -> str:
+    """Where consultation records are kept: THRESHOLDS_RECORDS_URL, or the conversation database
+    of endpoints.yml (build/conversations.sqlite). The action server writes them and the Rasa
+    server reads them, so in a cluster both get the same PostgreSQL URL."""
+    default = f"sqlite:///{PROJECT_ROOT / 'build' / 'conversations.sqlite'}"
+    return os.environ.get("THRESHOLDS_RECORDS_URL") or default
+
+
 def seeds_dir() -> Path:
     """Where the source documents are: THRESHOLD_KB_SEEDS, or ../shared/seeds beside the repo."""
     return Path(os.environ.get("THRESHOLD_KB_SEEDS", PROJECT_ROOT.parent / "shared" / "seeds"))

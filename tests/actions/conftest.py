@@ -38,6 +38,17 @@ def kb(authorities):
     kb_module.use(None)
 
 
+@pytest.fixture(autouse=True)
+def record_store(tmp_path):
+    """Consultation records go to a database of each test's own, never build/."""
+    from threshold_kb.store import records
+
+    store = records.RecordStore.from_url(f"sqlite:///{tmp_path / 'records.sqlite'}")
+    records.use(store)
+    yield store
+    records.use(None)
+
+
 @pytest.fixture
 def broken_kb():
     """A gateway whose database is unreachable."""

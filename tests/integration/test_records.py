@@ -1,0 +1,193 @@
+"""Consultation records kept in SQL: back by reference to their maker only, never the child's
+details in a row, purged after their own retention period, and served at GET /records/<reference>."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sqlite3
+import stat
+import uuid
+from datetime import datetime, timedelta
+
+import aiohttp
+import pytest
+from sqlalchemy import create_engine
+
+from bot import storage
+from threshold_kb.clock import LONDON
+from threshold_kb.matching.engine import Engine
+from threshold_kb.recommend import recommend
+from threshold_kb.record import compose
+from threshold_kb.replies import signs_of_safety_map
+from threshold_kb.store import records
+from threshold_kb.triage.consult import Consultant
+
+WORRY = (
+    "Worried about Jayden Smith DOB 03/04/2015 of 12 High Street Hanley ST1 4AB, Oak Primary. "
+    "Year 4 boy often hungry and tired, mum is working with us"
+)
+CHILD_DATA = ("Jayden", "Smith", "03/04/2015", "12 High Street", "ST1 4AB", "Oak Primary")
+SAM = {"name": "Sam Patel", "role": "Class teacher", "organisation": "Hillside Academy"}
+TOKEN = "test-rest-token"
+
+
+@pytest.fixture(scope="module")
+def consultant(authorities):
+    return Consultant(Engine(authorities, None))
+
+
+def make(consultant, moment, who=SAM, worry=WORRY):
+    assessment = consultant.assess("stoke_on_trent", worry, 9.0, {"harm": "no"})
+    rec = recommend(assessment, moment)
+    return compose(rec, worry, who, signs_of_safety_map(assessment), {"harm": "no"})
+
+
+@pytest.fixture
+def store(tmp_path):
+    return records.RecordStore.from_url(f"sqlite:///{tmp_path / 'records.sqlite'}")
+
+
+def test_a_record_comes_back_by_its_reference_to_its_maker(store, consultant, tuesday_morning):
+    made = make(consultant, tuesday_morning)
+    store.save(made, sender_id="web-abc")
+    back = store.get(made.reference, {"name": " sam  PATEL", "organisation": "hillside academy"})
+    assert back is not None and back.as_dict() == made.as_dict() and back.text() == made.text()
+    assert store.get("TA-2222-2222", SAM) is None
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        {"name": "Alex Jones", "organisation": "Hillside Academy"},  # a colleague
+        {"name": "Sam Patel", "organisation": "Riverside Surgery"},  # the same name elsewhere
+        {"name": "Sam Patel"},
+        None,
+    ],
+)
+def test_another_practitioner_cannot_get_it(store, consultant, tuesday_morning, who):
+    made = make(consultant, tuesday_morning)
+    store.save(made, sender_id="web-abc")
+    assert store.get(made.reference, who, sender_id="web-other") is None
+
+
+def test_an_unnamed_record_comes_back_only_in_its_own_conversation(store, consultant, tuesday_morning):
+    made = make(consultant, tuesday_morning, who=None)
+    store.save(made, sender_id="rest-script-1")
+    assert store.get(made.reference, None, sender_id="rest-script-1") is not None
+    assert store.get(made.reference, None, sender_id="rest-script-2") is None
+    assert store.get(made.reference, {"name": "Anyone", "organisation": ""}, sender_id="rest-script-2") is None
+
+
+def test_the_stored_row_holds_no_personal_detail_of_the_child_and_the_file_is_owner_only(
+    tmp_path, store, consultant, tuesday_morning
+):
+    made = make(consultant, tuesday_morning)
+    store.save(made, sender_id="web-abc")
+    path = tmp_path / "records.sqlite"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    row = sqlite3.connect(path).execute("SELECT * FROM consultation_records").fetchone()
+    stored = " ".join(str(v) for v in row)
+    assert made.reference in stored and "Sam Patel" in stored and "stoke_on_trent" in stored
+    assert "web-abc" not in stored  # the conversation only as a hash
+    for personal in CHILD_DATA:
+        assert personal not in stored
+
+
+def test_the_purge_removes_records_past_their_own_period_and_nothing_newer(tmp_path, consultant):
+    database = tmp_path / "c.sqlite"
+    storage.init(database)
+    engine = create_engine(f"sqlite:///{database}")
+    assert storage.purge(engine, 30, record_days=365) == 0, "no table yet is not an error"
+    store = records.RecordStore(engine)
+    made_at = datetime(2025, 1, 6, 10, 0, tzinfo=LONDON)
+    old = make(consultant, made_at)
+    newer = make(consultant, made_at + timedelta(days=10))
+    store.save(old)
+    store.save(newer)
+    clock = made_at + timedelta(days=370)  # the clock moved on: 370 and 360 days later
+    storage.purge(engine, 30, now=clock.timestamp(), record_days=365)
+    assert store.get(old.reference, SAM) is None
+    assert store.get(newer.reference, SAM) is not None
+    # a year is the default, not the conversations' 30 days
+    storage.purge(engine, 30, now=(made_at + timedelta(days=40)).timestamp())
+    assert store.get(newer.reference, SAM) is not None
+
+
+# -- GET /records/<reference> --------------------------------------------------------------------
+@contextlib.asynccontextmanager
+async def serving():
+    from sanic import Sanic
+
+    from bot.records import add_records_route
+
+    Sanic.test_mode = True
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        app = Sanic(f"records_test_{uuid.uuid4().hex}", configure_logging=False)
+        add_records_route(app)
+        server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
+        await server.startup()
+        await server.start_serving()
+        try:
+            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+        finally:
+            server.close()
+            await server.wait_closed()
+
+
+def client() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True))  # no keep-alive left open
+
+
+@pytest.fixture
+def kept(monkeypatch, store, consultant, tuesday_morning):
+    monkeypatch.setenv("THRESHOLDS_REST_TOKEN", TOKEN)
+    records.use(store)
+    made = make(consultant, tuesday_morning)
+    store.save(made)
+    yield made
+    records.use(None)
+
+
+def sam_headers(**extra):
+    return {"Authorization": f"Bearer {TOKEN}", "X-Practitioner-Name": "Sam Patel",
+            "X-Practitioner-Organisation": "Hillside Academy", **extra}
+
+
+async def test_the_endpoint_gives_the_record_to_its_maker_as_json_and_text(kept):
+    async with serving() as base, client() as http:
+        async with http.get(f"{base}/records/{kept.reference}", headers=sam_headers()) as r:
+            assert r.status == 200 and r.content_type == "application/json"
+            body = await r.json()
+        assert body["record"]["reference"] == kept.reference and body["text"] == kept.text()
+        async with http.get(f"{base}/records/{kept.reference.lower()}", headers=sam_headers(Accept="text/plain")) as r:
+            assert r.status == 200 and r.content_type == "text/plain"
+            assert await r.text() == kept.text()
+
+
+@pytest.mark.parametrize(
+    "headers, status",
+    [
+        ({}, 401),
+        ({"Authorization": "Bearer wrong"}, 401),
+        ({"X-Practitioner-Name": "Sam Patel", "X-Practitioner-Organisation": "Hillside Academy"}, 401),
+        ({"Authorization": f"Bearer {TOKEN}"}, 403),
+        ({"Authorization": f"Bearer {TOKEN}", "X-Practitioner-Name": "Alex Jones",
+          "X-Practitioner-Organisation": "Hillside Academy"}, 404),
+    ],
+)
+async def test_the_endpoint_refuses_without_proof_and_never_gives_one_practitioners_record_to_another(
+    kept, headers, status
+):
+    async with serving() as base, client() as http:
+        async with http.get(f"{base}/records/{kept.reference}", headers=headers) as r:
+            assert r.status == status
+            assert kept.reference not in await r.text() and "Sam Patel" not in await r.text()
+
+
+async def test_an_unknown_reference_is_404(kept):
+    async with serving() as base, client() as http:
+        for ref in ("TA-2222-2222", "not-a-reference"):
+            async with http.get(f"{base}/records/{ref}", headers=sam_headers()) as r:
+                assert r.status == 404
