@@ -149,6 +149,8 @@ start() {
       --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
   fi
   write_configs "$pg_port"
+  # Consultation records live beside the conversations, so any server can give one back.
+  export THRESHOLDS_RECORDS_URL="postgresql+psycopg2://postgres@127.0.0.1:$pg_port/thresholds_conversations"
   umask 077
   for i in $(seq 1 "$size"); do  # a server already up is left as it is: start also restarts the dead
     if ! curl -fsS "http://127.0.0.1:$((action_base + i))/health" >/dev/null 2>&1; then

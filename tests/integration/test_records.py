@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import sqlite3
 import stat
 import uuid
 from datetime import datetime, timedelta
 
 import aiohttp
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from bot import storage
+from tests.postgres import fresh_database
 from threshold_kb.clock import LONDON
 from threshold_kb.matching.engine import Engine
 from threshold_kb.recommend import recommend
@@ -43,9 +43,16 @@ def make(consultant, moment, who=SAM, worry=WORRY):
     return compose(rec, worry, who, signs_of_safety_map(assessment), {"harm": "no"})
 
 
-@pytest.fixture
-def store(tmp_path):
-    return records.RecordStore.from_url(f"sqlite:///{tmp_path / 'records.sqlite'}")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The default SQLite file, and PostgreSQL as the cluster keeps them."""
+    if request.param == "sqlite":
+        yield records.RecordStore.from_url(f"sqlite:///{tmp_path / 'records.sqlite'}")
+        return
+    with fresh_database("records_test") as url:
+        store = records.RecordStore.from_url(url.render_as_string(hide_password=False))
+        yield store
+        store.engine.dispose()
 
 
 def test_a_record_comes_back_by_its_reference_to_its_maker(store, consultant, tuesday_morning):
@@ -84,9 +91,10 @@ def test_the_stored_row_holds_no_personal_detail_of_the_child_and_the_file_is_ow
 ):
     made = make(consultant, tuesday_morning)
     store.save(made, sender_id="web-abc")
-    path = tmp_path / "records.sqlite"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    row = sqlite3.connect(path).execute("SELECT * FROM consultation_records").fetchone()
+    if store.engine.dialect.name == "sqlite":
+        assert stat.S_IMODE((tmp_path / "records.sqlite").stat().st_mode) == 0o600
+    with store.engine.connect() as conn:
+        row = conn.execute(text("SELECT * FROM consultation_records")).one()
     stored = " ".join(str(v) for v in row)
     assert made.reference in stored and "Sam Patel" in stored and "stoke_on_trent" in stored
     assert "web-abc" not in stored  # the conversation only as a hash

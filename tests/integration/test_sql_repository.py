@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
+from tests.postgres import fresh_database
 from threshold_kb import queries
 from threshold_kb.store import repository as r
 
 BACKENDS = ["sqlite", "postgresql"]
-
-
-def postgres_url() -> str:
-    url = os.environ.get("THRESHOLD_KB_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("THRESHOLD_KB_TEST_POSTGRES_URL is not set: run the tests with `make test`")
-        pytest.skip("no PostgreSQL server: run `make test` to install and start one")
-    return url
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -33,16 +23,10 @@ def engine(request, tmp_path_factory):
         yield eng
         eng.dispose()
         return
-    admin = create_engine(postgres_url(), future=True, isolation_level="AUTOCOMMIT")
-    name = f"kb_test_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    eng = create_engine(admin.url.set(database=name), future=True)
-    yield eng
-    eng.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}"'))
-    admin.dispose()
+    with fresh_database("kb_test") as url:
+        eng = create_engine(url, future=True)
+        yield eng
+        eng.dispose()
 
 
 @pytest.fixture(scope="module")
