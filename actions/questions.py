@@ -42,19 +42,25 @@ class QuestionAction(KnowledgeBaseAction, ABC):
         return f"action_answer_{self.kind}"
 
     def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
-        question = latest_text(tracker)
-        slug = tracker.get_slot("authority")
-        events: list[EventType] = []
-        named, _ = resolve_authority(kb, tracker)  # "out-of-hours number for Stoke" names it
-        if named and named != slug:
-            slug = named
-            events.append(SlotSet("authority", slug))
-        needs_authority, _ = _ANSWERS[self.kind]
-        if needs_authority and kb.authority(slug) is None:
-            ask_authority(kb, dispatcher)
-            return [SlotSet("pending_question", self.kind), SlotSet("pending_text", question)]
-        answer_question(self.kind, kb, dispatcher, slug, question)
-        return events
+        return answer_or_ask_authority(self.kind, kb, dispatcher, tracker)
+
+
+def answer_or_ask_authority(kind: str, kb: KnowledgeBase, dispatcher, tracker) -> list[EventType]:
+    """The question answered for the authority it names (or the one chosen), or the authority
+    asked for first, the question kept to answer once it is chosen."""
+    question = latest_text(tracker)
+    slug = tracker.get_slot("authority")
+    events: list[EventType] = []
+    named, _ = resolve_authority(kb, tracker)  # "out-of-hours number for Stoke" names it
+    if named and named != slug:
+        slug = named
+        events.append(SlotSet("authority", slug))
+    needs_authority, _ = _ANSWERS[kind]
+    if needs_authority and kb.authority(slug) is None:
+        ask_authority(kb, dispatcher)
+        return [SlotSet("pending_question", kind), SlotSet("pending_text", question)]
+    answer_question(kind, kb, dispatcher, slug, question)
+    return events
 
 
 class ActionAnswerConsent(QuestionAction):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 
-from actions.base import KnowledgeBaseAction, latest_text
+from actions.base import KnowledgeBaseAction, latest_text, resolve_authority
 from actions.kb import KnowledgeBaseUnavailable
+from actions.questions import answer_or_ask_authority
 from actions.recommendation import MAX_WORRY, NEW_CONSULTATION, clear_consultation, record_worry
 from actions.records import give_back, record_asked_for
 from threshold_kb import answers
@@ -55,8 +56,10 @@ class ActionExplainNamedRoute(KnowledgeBaseAction):
         return "action_explain_named_route"
 
     def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
-        dispatcher.utter_message(text=answers.what_if(kb.authority(tracker.get_slot("authority")), kb.now()))
-        return []
+        slug = tracker.get_slot("authority")
+        named, _ = resolve_authority(kb, tracker)  # "a no-names consultation in Stoke" names it
+        dispatcher.utter_message(text=answers.what_if(kb.authority(named or slug), kb.now()))
+        return [SlotSet("authority", named)] if named and named != slug else []
 
 
 class ActionDefaultFallback(KnowledgeBaseAction):
@@ -75,6 +78,11 @@ class ActionDefaultFallback(KnowledgeBaseAction):
             # The classifier was unsure (or took it for an answer), but the words are a worry about
             # a child: no worry is lost to the fallback. It starts the consultation.
             return [*record_worry(kb, dispatcher, tracker), FollowupAction("signs_of_safety_form")]
+        kind = answers.question_kind(said)
+        if kind:
+            # "LADO email for Stoke?", "mash no for northants?": a named service and a contact word.
+            # The classifier was unsure, but the question is plain: answered as the question it is.
+            return [UserUtteranceReverted(), *answer_or_ask_authority(kind, kb, dispatcher, tracker)]
         reason = NOT_UNDERSTOOD if looks_english(said) else NOT_ENGLISH + NOT_UNDERSTOOD
         context = f"{tracker.get_slot('worry') or ''} {said}"
         dispatcher.utter_message(text=kb.safe_answer(tracker.get_slot("authority"), context, reason=reason))

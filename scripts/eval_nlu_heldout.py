@@ -6,6 +6,9 @@ authority answered for it. Prints a markdown report; `--json` also writes the fi
 
 A worry counts as lost when neither the classifier nor the fallback's own check (actions.safety:
 a message about a child, long enough to describe something) would start a consultation with it.
+Likewise a contact question the classifier missed counts as answered when the fallback's own check
+(threshold_kb.answers.question_kind: a named service and a contact word) answers it as the right
+kind for the right authority; the classifier's own figure is reported beside it.
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ def authority_of(parsed: dict, text: str, find) -> str | None:
 
 def evaluate(cases: list[dict], parsed: list[dict]) -> dict:
     from actions.safety import _a_worry
-    from threshold_kb import loader, queries
+    from threshold_kb import answers, loader, queries
     from threshold_kb.store.repository import InMemoryRepository
 
     repo = InMemoryRepository(loader.load_all())
@@ -61,7 +64,7 @@ def evaluate(cases: list[dict], parsed: list[dict]) -> dict:
 
     confusions: Counter = Counter()
     per_intent: dict[str, list[int]] = {}
-    lost, named_ok, named_total, wrong_named = [], 0, 0, []
+    lost, named_ok, named_total, wrong_named, by_classifier = [], 0, 0, [], 0
     correct = 0
     for case, result in zip(cases, parsed, strict=False):
         want, got = case["intent"], result["intent"]["name"]
@@ -76,7 +79,13 @@ def evaluate(cases: list[dict], parsed: list[dict]) -> dict:
         if want.startswith("ask_") and case.get("authority"):
             named_total += 1
             right_authority = want == "ask_compare" or authority_of(result, case["text"], find) == case["authority"]
+            rescued = got in TO_FALLBACK and not _a_worry(case["text"]) and (
+                f"ask_{answers.question_kind(case['text'])}" == want
+            )
             if got == want and right_authority:
+                named_ok += 1
+                by_classifier += 1
+            elif rescued and right_authority:
                 named_ok += 1
             else:
                 wrong_named.append((case["text"], got, authority_of(result, case["text"], find)))
@@ -89,6 +98,7 @@ def evaluate(cases: list[dict], parsed: list[dict]) -> dict:
         "worries_lost": [{"text": t, "predicted": p} for t, p in lost],
         "named_questions": named_total,
         "named_questions_answered": named_ok,
+        "named_questions_answered_by_classifier": by_classifier,
         "named_questions_missed": [{"text": t, "predicted": p, "authority": a} for t, p, a in wrong_named],
     }
 
@@ -101,7 +111,8 @@ def report(figures: dict, model: str) -> str:
         f"- intent accuracy: **{f['accuracy']:.1%}** ({round(f['accuracy'] * f['messages'])}/{f['messages']})",
         f"- in-scope worries lost to the fallback: **{len(f['worries_lost'])}** of {f['worries']}",
         f"- questions naming an authority answered for it (right intent, right authority): "
-        f"**{f['named_questions_answered']}/{f['named_questions']}**",
+        f"**{f['named_questions_answered']}/{f['named_questions']}** "
+        f"({f['named_questions_answered_by_classifier']} by the classifier, the rest by the fallback's contact check)",
         "",
         "| intent | correct | total |",
         "|---|---|---|",

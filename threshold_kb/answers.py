@@ -20,7 +20,7 @@ import yaml
 
 from threshold_kb import model as m
 from threshold_kb import queries
-from threshold_kb.recommend import EMERGENCY_NUMBER
+from threshold_kb.recommend import EMERGENCY_NUMBER, is_dsl
 from threshold_kb.replies import DSL_ROUTE, contact_line, national_line, no_number_line
 from threshold_kb.source_age import age_warning, several_warning, source_lines
 from threshold_kb.store.repository import Repository
@@ -57,6 +57,14 @@ def consent(authority: m.Authority, now: datetime, question: str) -> str:
         said = f"{authority.name}'s document says nothing about consent that I hold. Ask {DSL_ROUTE}."
         return "\n".join([said, *source_lines(authority, now)])
     lines = [f"Consent in {authority.name}'s document:"]
+    rule = golden_rule(authority)
+    if rule is not None and (scopes == ("information_sharing",) or _asks_without_names(question)):
+        # "Seek advice ... without disclosing the identity": the document's own answer to asking
+        # a general question without names, first; the rest after it.
+        lines.append(f"Its information-sharing rule on asking for advice: {_quote(rule.quote, rule.cite)[2:]}")
+        rules = [r for r in rules if r.id != rule.id][: MAX_QUOTES - 1]
+    if _asks_without_names(question):
+        lines.append(NO_NAMES_NEEDED)
     lines += [_quote(r.quote, r.cite) for r in rules[:MAX_QUOTES]]
     exemptions = sorted({e for r in rules for e in r.exemptions})
     if exemptions:
@@ -66,6 +74,29 @@ def consent(authority: m.Authority, now: datetime, question: str) -> str:
         f"{DSL_ROUTE}, and call {EMERGENCY_NUMBER} if the child is in danger now. Record what you decided and why."
     )
     return "\n".join([*lines, *source_lines(authority, now)])
+
+
+NO_NAMES_NEEDED = (
+    "A general question like this needs no names. If you then decide a particular child needs a referral or "
+    "a consultation about them, that is made with the child's details, on record."
+)
+_WITHOUT_NAMES = re.compile(
+    r"(?i)\b(without (naming|giving|saying|disclosing|revealing|identifying|telling (them|her|him) who)|"
+    r"no[- ]names?|anonym\w*|identity|identif\w*|not nam(e|ing))"
+)
+
+
+def _asks_without_names(question: str) -> bool:
+    return bool(_WITHOUT_NAMES.search(question))
+
+
+def golden_rule(authority: m.Authority) -> m.ConsentRule | None:
+    """The information-sharing rule to seek advice without disclosing identity where possible
+    (the Seven Golden Rules, as Bedford Borough, Peterborough and Stoke-on-Trent repeat them), or
+    None when the document does not carry it."""
+    return next(
+        (r for r in queries.consent_of(authority, "information_sharing") if "disclosing the identity" in r.quote), None
+    )
 
 
 # -- escalation / professional disagreement ---------------------------------------------------------
@@ -270,23 +301,102 @@ def special_route(authority: m.Authority, now: datetime, question: str) -> str:
 
 # -- anonymous / "What If" requests -----------------------------------------------------------------
 WHAT_IF_WHY = (
-    "I cannot give an anonymous or hypothetical answer, and I always point you to a named, recorded route. "
-    'Serious case reviews found that nameless "What If" consultations let concerns about the same child '
-    "from different people go unconnected; that is why Peterborough withdrew its What If line."
+    "I cannot give an anonymous or hypothetical answer about a child: I point you to a named, recorded route. "
+    'Nameless "What If" consultations let concerns about the same child from different people go '
+    "unconnected, and serious case reviews have found that a factor in children suffering serious harm."
 )
+WHAT_IF_NAMED = (
+    "Give the child's details when you ask, so that the advice is recorded and can be joined up with other concerns."
+)
+_WHAT_IF_ROLES = {
+    # the authority's own routes for the time of day, first the one that answers now
+    "out_of_hours": ("out_of_hours", "front_door", "advice"),
+    "in_hours": ("advice", "front_door", "out_of_hours"),
+    "unknown": ("advice", "front_door", "out_of_hours"),
+}
+MAX_WHAT_IF_ROUTES = 3
+DSL_LATER = "your designated safeguarding lead (or your line manager) as soon as you can"
 
 
 def what_if(authority: m.Authority | None, now: datetime) -> str:
-    lines = [WHAT_IF_WHY, f"Talk it through with {DSL_ROUTE}: they can consult with the child's details, on record."]
+    """Why there is no anonymous answer, and the named route instead: the designated safeguarding
+    lead, and the authority's own consultation, front door and out-of-hours routes for `now` (those
+    open now first, none known to be closed), each with only the contacts its document publishes.
+    Peterborough's document tells its own history of the withdrawn line; for it alone that is quoted."""
+    lines = [WHAT_IF_WHY]
     if authority is None:
-        lines.append("Tell me your authority and I will name its consultation route.")
+        lines += [
+            WHAT_IF_NAMED,
+            f"Talk it through with {DSL_ROUTE}. If a child is in danger right now, call {EMERGENCY_NUMBER}.",
+            "Tell me your authority and I will name its consultation routes for this time of day.",
+        ]
         return "\n".join(lines)
-    quotes = [p for p in authority.procedures if re.search(r"what.?if", p.quote, re.IGNORECASE)]
-    lines += [_quote(p.quote, p.cite) for p in quotes[:1]]
-    advice = queries.contacts_of(authority, now, roles=("advice",))
-    for item in advice.contacts[:2]:
-        lines.append(f"- {contact_line(item.contact, note=True)} ({item.contact.cite})")
-        if item.contact.asks_for:
+    own = [p for p in authority.procedures if re.search(r"what.?if", p.quote, re.IGNORECASE)]
+    lines += [f"{authority.name}'s document: " + _quote(p.quote, p.cite)[2:] for p in own[:1]]
+    lines.append(WHAT_IF_NAMED)
+    routes = what_if_routes(authority, now)
+    period = queries.period_at(authority, now)
+    if period == "out_of_hours":
+        lines.append(f"{authority.name} is out of office hours now (Europe/London). Talk it through, named, with:")
+    else:
+        when = "in office hours now" if period == "in_hours" else "no office hours published"
+        lines.append(f"Talk it through with {DSL_ROUTE}, or with {authority.name} ({when}, Europe/London):")
+    for item in routes:
+        advice = item.contact.role == "advice"  # a consultation line: what it is, and what it asks
+        lines.append(f"- {contact_line(item.contact, item.status, note=advice)} ({item.contact.cite})")
+        if advice and item.contact.asks_for:
             lines.append(f"   They will ask for: {'; '.join(item.contact.asks_for)}")
-    _say_missing(lines, authority, [item.contact for item in advice.contacts[:2]], now)
+    if period == "out_of_hours":
+        lines.append(f"Tell {DSL_LATER} as well.")
+    if not _say_missing(lines, authority, [item.contact for item in routes], now):
+        lines.append(f"If a child is in danger right now, call {EMERGENCY_NUMBER}.")
     return "\n".join([*lines, *source_lines(authority, now)])
+
+
+def what_if_routes(authority: m.Authority, now: datetime) -> list[queries.ContactNow]:
+    """The authority's named routes for a consultation at `now`: its advice (consultation), front
+    door and out-of-hours contacts, open now first, then by the role that fits the time of day; none
+    known to be closed, no designated safeguarding lead (said on its own line) and no mere web page
+    of advice."""
+    order = _WHAT_IF_ROLES[queries.period_at(authority, now)]
+    answer = queries.contacts_of(authority, now, roles=order)
+    chosen = [
+        item
+        for item in answer.contacts
+        if item.status != queries.CLOSED
+        and not is_dsl(item.contact.name)
+        and not (item.contact.role == "advice" and not item.contact.phones and not item.contact.emails)
+    ]
+    chosen.sort(key=lambda item: (item.status != queries.OPEN, order.index(item.contact.role)))
+    return chosen[:MAX_WHAT_IF_ROUTES]
+
+
+# -- a question the classifier was unsure of ---------------------------------------------------------
+# "LADO email for Stoke?", "mash no for northants?": a named service or role and a word asking for
+# its contact. The fallback answers these as the question they are, whatever the classifier said.
+_CONTACT_ASK = re.compile(
+    r"(?i)\b(numbers?|tel|telephone|phone|ring|call|e-?mail|address|contact|details|line|get hold of|reach)\b"
+    r"|(?<!said )(?<!says )(?<!say )\b(nos?\.|no\b\s*(\?|$|for\b|of\b|pls\b|please\b|plz\b))"
+)
+_SERVICE = re.compile(
+    r"(?i)\b(mash|front door|(safeguarding )?hub|social care|csc|children'?s services|duty (team|social worker|sw)|edt|"
+    r"emergency duty|out[- ]of[- ]hours|out of hours|ooh|early help|referrals?|advice line|consultation line)\b"
+)
+# A disagreement, a decision or a worry is not a request for a number, even with a service in it.
+_NOT_A_CONTACT_ASK = re.compile(
+    r"(?i)\b(disagree\w*|reject\w*|closed?|not met|escalat\w*|challeng\w*|decision|decided|consent|level|"
+    r"threshold|refused?|worried|concern(ed)?)\b"
+)
+MAX_CONTACT_ASK_WORDS = 16
+
+
+def question_kind(text: str) -> str | None:
+    """"contacts" or "special_route" when a short message names a service or role and asks for its
+    contact ("LADO email for Stoke?", "Peterborough MASH tel pls", "early help no. for Bedford"); None
+    for anything else. Read by the fallback, so that such a question is answered even when the
+    classifier was unsure of it."""
+    if len(text.split()) > MAX_CONTACT_ASK_WORDS or _NOT_A_CONTACT_ASK.search(text) or not _CONTACT_ASK.search(text):
+        return None
+    if any(_has(text, *words) for words in _ROUTE_WORDS.values()):
+        return "special_route"
+    return "contacts" if _SERVICE.search(text) else None

@@ -109,3 +109,19 @@ async def test_a_route_the_document_does_not_give_is_said_and_its_front_door_nam
     await ActionAnswerSpecialRoute().run(dispatcher, t, domain)
     text = texts(dispatcher)[0]
     assert "gives no LADO route" in text and "01782" in text
+
+
+@pytest.mark.parametrize("slug", ["bedford_borough", "peterborough", "stoke_on_trent"])
+async def test_sharing_with_the_school_nurse_without_naming_the_family_gets_the_golden_rule(
+    slug, kb, dispatcher, domain
+):
+    said = "can I get advice on whether I can share information with the school nurse without naming the family?"
+    t = tracker(said, "ask_consent", slots={"authority": slug})
+    events = await ActionAnswerConsent().run(dispatcher, t, domain)
+    text = texts(dispatcher)[0]
+    golden = next(line for line in text.splitlines() if "without disclosing the identity of the" in line)
+    assert golden.startswith("Its information-sharing rule on asking for advice: \"Seek advice")
+    assert golden.endswith("Information Sharing)") or golden.endswith("Information Sharing.)"), "with its citation"
+    assert "A general question like this needs no names." in text
+    assert "cannot give an anonymous" not in text and "not sure I understood" not in text
+    assert "pending_question" not in slot_events(events), "answered at once, nothing asked"

@@ -1,7 +1,8 @@
+import pytest
 from rasa_sdk.events import UserUtteranceReverted
 
 from actions.safety import ActionDefaultFallback, ActionExplainNamedRoute, ActionWarnDanger
-from tests.actions.conftest import slot_events, texts, tracker
+from tests.actions.conftest import contact_details, published, slot_events, texts, tracker
 
 
 async def test_danger_gets_999_first_and_the_words_that_raised_it(kb, dispatcher, domain):
@@ -93,3 +94,65 @@ async def test_danger_about_a_different_child_says_999_first_then_new_consultati
     said_back = texts(dispatcher)
     assert "999" in said_back[0] and said_back[1].startswith("New consultation")
     assert events["worry"] == said and events["q_harm"] is None
+
+
+@pytest.fixture
+def night_kb(authorities):
+    """The gateway at a fixed Saturday night (out of office hours)."""
+    from actions import kb as kb_module
+    from actions.kb import KnowledgeBase
+    from tests.actions.conftest import SATURDAY_NIGHT
+    from threshold_kb.store.repository import InMemoryRepository
+
+    gateway = KnowledgeBase(load=lambda: InMemoryRepository(authorities), now=lambda: SATURDAY_NIGHT)
+    kb_module.use(gateway)
+    yield gateway
+    kb_module.use(None)
+
+
+async def test_a_what_if_at_night_in_stoke_gives_stokes_out_of_hours_line_and_no_other_authoritys(
+    night_kb, dispatcher, domain, authorities
+):
+    said = "what would you do, I don't want to name the child"
+    t = tracker(said, "ask_what_if", slots={"authority": "stoke_on_trent"})
+    await ActionExplainNamedRoute().run(dispatcher, t, domain)
+    text = texts(dispatcher)[0]
+    stoke = next(a for a in authorities if a.slug == "stoke_on_trent")
+    out_of_hours = next(c for c in stoke.contacts if c.role == "out_of_hours")
+    assert out_of_hours.phones[0] in text and "open now" in text
+    others = published([a for a in authorities if a.slug != "stoke_on_trent"], national=False)
+    assert not (contact_details(text) & others - {"999"}), "no other authority's contacts"
+    assert contact_details(text) <= published([stoke]), "every detail said comes from the knowledge base"
+    assert "Peterborough" not in text and "named, recorded route" in text
+
+
+async def test_a_what_if_naming_its_authority_answers_for_it(kb, dispatcher, domain):
+    t = tracker("is there a way to ask about a family without naming them in Hanley", "ask_what_if")
+    events = await ActionExplainNamedRoute().run(dispatcher, t, domain)
+    assert slot_events(events) == {"authority": "stoke_on_trent"}
+    assert "01782 235100" in texts(dispatcher)[0]  # Stoke's front door, in office hours
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "skip_question"])
+async def test_a_contact_question_with_a_nickname_and_no_is_answered_from_the_knowledge_base(
+    intent, kb, dispatcher, domain, authorities
+):
+    events = await ActionDefaultFallback().run(dispatcher, tracker("MASH no for Northants?", intent), domain)
+    text = texts(dispatcher)[0]
+    mash = next(c for a in authorities if a.slug == "northamptonshire" for c in a.contacts if "MASH" in c.name)
+    assert all(p in text for p in mash.phones)
+    assert "not sure I understood" not in text
+    assert events[0] == UserUtteranceReverted() and slot_events(events) == {"authority": "northamptonshire"}
+
+
+async def test_a_special_route_contact_question_is_answered_for_the_authority_it_names(kb, dispatcher, domain):
+    events = await ActionDefaultFallback().run(dispatcher, tracker("Cumbria LADO email?", "nlu_fallback"), domain)
+    text = texts(dispatcher)[0]
+    assert "LADO" in text and "https://cumbriasafeguardingchildren.co.uk/allegations-against-staff-lado" in text
+    assert slot_events(events) == {"authority": "cumbria"}
+
+
+async def test_a_contact_question_without_an_authority_asks_for_it_and_keeps_the_question(kb, dispatcher, domain):
+    events = await ActionDefaultFallback().run(dispatcher, tracker("edt tel?", "nlu_fallback"), domain)
+    assert slot_events(events) == {"pending_question": "contacts", "pending_text": "edt tel?"}
+    assert "Which local authority" in texts(dispatcher)[0]

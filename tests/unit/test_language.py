@@ -28,3 +28,19 @@ def test_practitioners_english_including_slang_and_short_answers_is_english(text
 )
 def test_another_language_or_nonsense_is_not(text):
     assert not looks_english(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LADO email for Stoke",
+        "cumbria hub tel",
+        "Kettering MASH contact details pls",
+        "edt no for Bedford Borough",
+        "Westmorland and Furness safeguarding hub email?",
+    ],
+)
+def test_a_short_contact_question_naming_an_authority_and_a_service_is_english(text):
+    # The names the documents give (authorities, towns, services) and the words for asking for a
+    # contact are known words: such a question is never answered "I can only read English".
+    assert looks_english(text)

@@ -1,7 +1,10 @@
 """Is this English? A cheap check so that another language gets a clear answer, not a guess.
 
-Known words are common English function words plus every word of the five documents. Short
-messages are given the benefit of the doubt ("Stoke", "skip", "7").
+Known words are common English function words, the words practitioners use to ask for a contact
+("tel", "no", "pls"), and every word of the five documents: their indicators and levels, and the
+names they give (each authority's names, aliases and towns, its contacts and routes), so that a
+short question such as "LADO email for Stoke" is English. Short messages are given the benefit of
+the doubt ("Stoke", "skip", "7").
 """
 
 from __future__ import annotations
@@ -17,6 +20,12 @@ _COMMON = frozenset(
     than that the their them then there they this to too up us very was we well were what when where which who
     why will with would yes yo you your hi hello thanks thank ok okay yeah nope lad lass kid kids innit""".split()
 )
+# Asking for a contact, as practitioners type it: the services are in the documents' own names.
+_CONTACT_WORDS = frozenset(
+    """number numbers no tel telephone phone ring call email e-mail address contact contacts details detail
+    line lines pls plz thx cheers info hub front door out hours ooh edt duty team mash lado dsl
+    referral refer form link website""".split()
+)
 MIN_WORDS = 3
 MIN_KNOWN_SHARE = 0.3
 
@@ -25,12 +34,15 @@ MIN_KNOWN_SHARE = 0.3
 def _vocabulary() -> frozenset[str]:
     from threshold_kb import loader
 
-    words = set(_COMMON)
+    words = set(_COMMON) | _CONTACT_WORDS
     for authority in loader.load_all():
-        for indicator in authority.indicators:
-            words.update(_WORD.findall(indicator.text.lower()))
-        for level in authority.levels:
-            words.update(_WORD.findall(level.definition.lower()))
+        texts = [authority.name, *authority.aliases, *authority.towns]
+        texts += [indicator.text for indicator in authority.indicators]
+        texts += [level.definition for level in authority.levels]
+        texts += [f"{contact.name} {contact.role.replace('_', ' ')}" for contact in authority.contacts]
+        texts += [f"{route.name} {route.kind.replace('_', ' ')}" for route in authority.special_routes]
+        for text in texts:
+            words.update(_WORD.findall(text.lower()))
     return frozenset(words)
 
 
