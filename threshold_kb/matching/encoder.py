@@ -68,6 +68,13 @@ class SentenceEncoder:
         except ImportError as exc:  # pragma: no cover - depends on the installation
             raise EncoderUnavailable(f"cannot import the encoder's libraries: {exc}") from exc
 
+        threads = int(os.environ.get("THRESHOLD_KB_ENCODER_THREADS", "0"))  # 0: TensorFlow's choice
+        if threads:
+            try:
+                tf.config.threading.set_intra_op_parallelism_threads(threads)
+                tf.config.threading.set_inter_op_parallelism_threads(threads)
+            except RuntimeError:  # TensorFlow already running in this process: its setting stays
+                log.info("THRESHOLD_KB_ENCODER_THREADS ignored: TensorFlow was already initialised")
         transformers.logging.set_verbosity_error()  # "some weights were not used": position_ids only
         self._tokenizer = BertTokenizerFast.from_pretrained(directory)
         model = TFBertModel(BertConfig.from_pretrained(directory))
