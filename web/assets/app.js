@@ -143,7 +143,8 @@
       var badge = document.createElement("p");
       badge.className = "ta-progress";
       badge.setAttribute("aria-hidden", "true");
-      badge.textContent = "Question " + found[1] + " of " + found[2];
+      // Drawn by CSS from the attribute: the message's own words stay the only text saying it.
+      badge.setAttribute("data-progress", "Question " + found[1] + " of " + found[2]);
       message.insertBefore(badge, message.firstChild);
     });
   }
