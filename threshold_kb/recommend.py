@@ -347,12 +347,83 @@ def to_payload(rec: Recommendation) -> dict[str, Any]:
         "record": list(WHAT_TO_RECORD),
         "questions": _questions_payload(a),
         "triage": _triage_payload(a),
+        "short": short_answer(rec),
     }
 
 
 def _guidance_payload(rec: Recommendation) -> dict[str, Any] | None:
     found = disclosure.for_assessment(rec.assessment, rec.written_followup)
     return None if found is None else disclosure.payload(found[0], rec.authority, found[1], _cite)
+
+
+# -- the short part: what a card shows first -----------------------------------------------------
+SHORT_WORDS = 60  # at most this many words, so the answer fits one phone screen
+SHORT_CALLS = 2  # numbers to ring now, at most
+
+
+def _call(name: str, phone: str, status: str, national: bool = False) -> dict[str, Any]:
+    return {"name": name, "phone": phone, "status": status, "national": national}
+
+
+def _calls(rec: Recommendation) -> list[dict[str, Any]]:
+    """Who to ring now, from the next steps (already those open at rec.moment, in order), one
+    number each; where none publishes one, the national lines other than 999 (said on its own)."""
+    calls = [_call(s.name, s.phones[0], s.status) for s in rec.next_steps if s.phones and s.status != queries.CLOSED]
+    if not calls:
+        level = rec.assessment.level
+        urgent = rec.assessment.immediate_danger or level is None or level.statutory
+        calls = [
+            _call(r.name, r.phones[0], r.phone_status(rec.moment), national=True)
+            for r in rec.national_routes
+            if r.phones and r.phones[0] != EMERGENCY_NUMBER and r.phone_status(rec.moment) != national_routes.CLOSED
+            and (urgent or r.id != "police_non_emergency")  # the police, for a worry below the statutory level
+        ]
+    unique = {c["phone"]: c for c in reversed(calls)}  # one number once, under the first name given it
+    return [c for c in calls if unique[c["phone"]] is c][:SHORT_CALLS]
+
+
+def _do_now(rec: Recommendation) -> str:
+    """What to do now, in one sentence: the designated safeguarding lead, and the route for the level."""
+    a = rec.assessment
+    door = next((s.name for s in rec.next_steps if not is_dsl(s.name) and s.status != "internal"), None)
+    if a.immediate_danger:
+        return "When the child is safe, tell your designated safeguarding lead and refer today."
+    if a.level is None:
+        where = f" {door}" if door else " the front door"
+        return ("Talk it through with your designated safeguarding lead today; if the child may be at risk of harm, "
+                f"contact{where}.")
+    if a.level.statutory:
+        where = f" {door}" if door else " children's social care"
+        return f"Talk to your designated safeguarding lead now and agree who refers to{where} today."
+    return f"Talk to your designated safeguarding lead today about support at {a.level.label}."
+
+
+def short_answer(rec: Recommendation) -> dict[str, Any]:
+    """The answer first, in at most SHORT_WORDS words: 999 if danger, the level in the authority's
+    own words, what to do now (and by when, where the document gives a time), and who to ring now.
+    Everything in it is a field of the full payload; the rest of the card is details on demand."""
+    a = rec.assessment
+    name = a.authority.name
+    danger = f"Call {EMERGENCY_NUMBER} now (police or ambulance)." if a.immediate_danger else None
+    if a.level is None:
+        level = f"{name}: no level suggested."
+    elif a.precautionary and a.alternative:
+        level = f"{name}: {a.level.label}, as a precaution."
+    else:
+        level = f"{name}: {a.level.label}."
+    calls = _calls(rec)
+    do_now = _do_now(rec)
+    fu = rec.written_followup
+    by_when = f"Follow up in writing within {fu.written_followup_hours} hours." if fu else None
+    ring = "; ".join(f"{c['name']}, {c['phone']}" for c in calls)
+    parts = [danger, level, do_now, by_when, f"Ring now: {ring}." if ring else None]
+    text = " ".join(p for p in parts if p)
+    while len(text.split()) > SHORT_WORDS and len(calls) > 1:  # a long name: one number is enough
+        calls = calls[:-1]
+        ring = "; ".join(f"{c['name']}, {c['phone']}" for c in calls)
+        parts[-1] = f"Ring now: {ring}."
+        text = " ".join(p for p in parts if p)
+    return {"danger": danger, "level": level, "do_now": do_now, "by_when": by_when, "calls": calls, "text": text}
 
 
 def _questions_payload(a: Assessment) -> list[dict[str, Any]]:

@@ -16,7 +16,9 @@ Differences from `rasa.core.channels.socketio.SocketIOInput`, which it extends:
 - the recommendation payload reaches the widget as one custom message (drawn as a card by
   web/assets/card.js) instead of its long text version followed by the payload;
 - custom JSON is sent as `{"custom": ...}`: the shipped channel passes its keys to `emit()` as
-  arguments, which fails for any payload that is not already shaped like emit's arguments.
+  arguments, which fails for any payload that is not already shaped like emit's arguments;
+- every UK phone number a text message gives (and 999, and police 101) is a tap-to-call link
+  (markdown, which the widget draws): only numbers already in the message, never one added.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -47,6 +50,27 @@ NAME_FIRST = (
     "now, call 999."
 )
 NO_SESSION = "This page's session has ended: reload the page to start again. If a child may be in danger now, call 999."
+
+
+# A UK number as the documents print it (01782 234234, 0300 126 1000, +44 (0)1234 276043), 999 on
+# its own, and 101 where it is said to be the police's; never inside a web address or a longer number.
+_PHONE = re.compile(
+    r"(?<![\w/=.#+\[-])"
+    r"(?P<number>(?:\+44\s?(?:\(0\)\s?)?|0)\d{2,4}(?:[ -]?\d){6,8}"
+    r"|999"
+    r"|101(?=\s*\(?[Pp]olice)|(?<=[Pp]olice )101|(?<=[Pp]olice on )101)"
+    r"(?![\w/.-]*\w)"
+)
+
+
+def tel_href(number: str) -> str:
+    """The number dialled as digits (a leading + kept, an international "(0)" dropped)."""
+    return "tel:" + re.sub(r"[^\d+]", "", number.replace("(0)", ""))
+
+
+def with_phone_links(text: str) -> str:
+    """The text with each phone number it gives made a markdown tel: link, as written."""
+    return _PHONE.sub(lambda m: f"[{m['number']}]({tel_href(m['number'])})", text)
 
 
 def is_recommendation(custom: Any) -> bool:
@@ -89,6 +113,11 @@ class WebChatOutput(SocketIOOutput):
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        if isinstance(response, dict) and isinstance(response.get("text"), str):
+            response = {**response, "text": with_phone_links(response["text"])}
+        await super()._send_message(socket_id, response)
 
 
 class WebChatInput(SocketIOInput):

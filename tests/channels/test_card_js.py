@@ -136,11 +136,15 @@ def test_no_published_number_draws_the_national_lines_as_tap_to_call(authorities
     [markup] = draw([{"custom": payload}])
     markup = html.unescape(markup)  # react-dom escapes the apostrophe, the stub renderer does not
     assert 'class="ta-card"' in markup and FALLBACK not in markup
-    heading = markup.index(f"National lines you can ring now, not {name}'s")
-    assert markup.index(f"{name}'s document publishes no phone number for these routes.") < heading
-    calls = [m.start() for m in re.finditer(r'href="tel:', markup)]
-    assert sorted(re.findall(r'href="(tel:[^"]*)"', markup)) == ["tel:08088005000", "tel:101", "tel:999"]
-    assert calls and min(calls) > heading, "every number to ring is under the national heading"
+    # The short part first: a national line to ring now, said to be national (999 only with danger).
+    short, details = markup.split('<div class="ta-details">')
+    said = re.findall(r'<li>([^<]*)<a class="ta-contact ta-phone" href="(tel:[^"]*)"', short)
+    assert said and all("(national)" in who and tel in ("tel:101", "tel:08088005000") for who, tel in said)
+    heading = details.index(f"National lines you can ring now, not {name}'s")
+    assert details.index(f"{name}'s document publishes no phone number for these routes.") < heading
+    calls = [m.start() for m in re.finditer(r'href="tel:', details)]
+    assert sorted(re.findall(r'href="(tel:[^"]*)"', details)) == ["tel:08088005000", "tel:101", "tel:999"]
+    assert calls and min(calls) > heading, "every number in the details is under the national heading"
     assert 'href="mailto:help@nspcc.org.uk"' in markup
 
 

@@ -163,7 +163,7 @@ def web_text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", markup))
 
 
-def test_the_web_card_shows_the_date_and_the_age_line_after_the_level(payloads, repo):
+def test_the_web_card_shows_the_date_and_the_age_line_in_its_source_section(payloads, repo):
     drawn = draw([{"custom": payload} for _, _, payload in payloads])
     for (slug, when, _payload), markup in zip(payloads, drawn, strict=True):
         authority = repo.get(slug)
@@ -174,7 +174,9 @@ def test_the_web_card_shows_the_date_and_the_age_line_after_the_level(payloads, 
             assert "ta-age" not in markup and "current guidance" not in shown, (slug, when)
             continue
         assert shown.count(warning) == 1, (slug, when)
-        assert markup.index('class="ta-level') < markup.index('class="ta-age"') < markup.index("Who to contact")
+        # After the short part (the answer first), in the section on the source, opened on demand.
+        source = markup.index('<details class="ta-more ta-more-source">')
+        assert markup.index('class="ta-short') < source < markup.index('class="ta-age"')
 
 
 def test_the_age_line_names_no_address_the_knowledge_base_does_not_hold(authorities):

@@ -9,7 +9,7 @@ from rasa.core.channels.channel import UserMessage
 
 from bot.channels.page import page_settings, render
 from bot.channels.practitioner import from_metadata, practitioner, with_practitioner
-from bot.channels.web import NAME_FIRST, WebChatInput, WebChatOutput
+from bot.channels.web import NAME_FIRST, WebChatInput, WebChatOutput, with_phone_links
 
 HEADERS = {"name": "X-Practitioner-Name", "role": "X-Practitioner-Role", "organisation": "X-Practitioner-Organisation"}
 
@@ -71,7 +71,10 @@ async def test_a_message_without_a_practitioner_is_answered_and_not_passed_on():
         received.append(message)
 
     await channel.accept(UserMessage("bruise on his cheek", None, "session-1", metadata={}), on_new_message)
-    assert received == [] and server.emitted == [("bot_uttered", {"text": NAME_FIRST}, "session-1")]
+    # 999 in it is a tap-to-call link, as in every text the web channel sends.
+    said = with_phone_links(NAME_FIRST)
+    assert "[999](tel:999)" in said
+    assert received == [] and server.emitted == [("bot_uttered", {"text": said}, "session-1")]
 
     sam = {"practitioner": {"name": "Sam Okafor", "role": "Teacher", "source": "form"}, "other": "kept"}
     await channel.accept(UserMessage("bruise on his cheek", None, "session-1", metadata=sam), on_new_message)

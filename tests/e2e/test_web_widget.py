@@ -128,12 +128,16 @@ def test_a_named_consultation_ends_in_a_card_with_a_number_to_tap_and_survives_a
 
     card = page.locator(".ta-card")
     expect(card.locator(".ta-level-name")).to_have_text(re.compile(r"^Level \d: "))
+    # The answer first; the reasons and what to record open on demand.
+    expect(card.locator(".ta-short")).to_contain_text(re.compile(r"Stoke-on-Trent: Level \d: "))
+    card.locator("summary", has_text="Why this level").click()
+    card.locator("summary", has_text="What to record").click()
     expect(card.locator("q").first).to_be_visible()
     stoke_contacts = published([loader.bundled_authority("stoke_on_trent")])
     phones = card.locator("a[href^='tel:']")
     expect(phones.first).to_be_visible()
     for i in range(phones.count()):
-        shown, href = phones.nth(i).inner_text(), phones.nth(i).get_attribute("href")
+        shown, href = phones.nth(i).text_content(), phones.nth(i).get_attribute("href")  # some in closed sections
         assert shown in stoke_contacts, f"{shown} is not a number Stoke-on-Trent's document publishes"
         assert href == "tel:" + re.sub(r"[^\d+]", "", shown)
     expect(card).to_contain_text(f"Consultation recorded for {SAM['name']}, {SAM['role']}, {SAM['organisation']}.")
@@ -232,6 +236,7 @@ def test_the_buttons_lead_to_the_documents_level_in_at_most_three_questions(page
     assert 1 <= asked <= 3
     card = page.locator(".ta-card")
     expect(card.locator(".ta-level-name")).to_have_text(re.compile(r"^Level 2: "))
+    card.locator("summary", has_text="Why this level").click()
     expect(card.get_by_role("heading", name="What would change the level")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     card.screenshot(path=str(SCREENSHOTS / "triage-level-2-card.png"))

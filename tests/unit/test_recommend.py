@@ -97,3 +97,48 @@ def test_payload_is_json_serialisable(engine, repo, tuesday_morning):
 
 
 assert Path(config.PROJECT_ROOT / "docs" / "recommendation.schema.json").is_file()
+
+
+# -- the short part a card shows first -----------------------------------------------------------
+SHORT_WORRIES = [*WORRIES, "Year 4 boy, bruise on his cheek again, says he fell, mum didn't turn up to parents evening",
+                 "yr 3 girl often tired in class, mum is working with us"]
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("text", SHORT_WORRIES)
+@pytest.mark.parametrize("moment", ["tuesday_morning", "saturday_night"])
+def test_the_short_part_fits_a_phone_screen_and_says_only_what_the_payload_says(engine, repo, slug, text, moment,
+                                                                                 request):
+    data = payload(engine, repo, slug, text, request.getfixturevalue(moment))
+    short = data["short"]
+    assert len(short["text"].split()) <= 60, short["text"]
+    # The level in the authority's words, and 999 first when there is danger.
+    assert short["level"].startswith(data["authority"]["name"] + ": ")
+    if data["classified"]:
+        assert data["level"]["label"] in short["level"]
+    assert (short["danger"] is not None) == data["immediate_danger"]
+    if data["immediate_danger"]:
+        assert short["text"].startswith("Call 999 now")
+    assert short["do_now"] in short["text"] and "designated safeguarding lead" in short["do_now"]
+    # Every number to ring is one the full payload gives (a next step's, or a national line's).
+    given = {p for step in data["next_steps"] for p in step["phones"]} | {
+        p for route in data["national_routes"] for p in route["phones"]}
+    if data["immediate_danger"] or not data["classified"] or data["level"]["statutory"]:
+        assert short["calls"], "there is always someone to ring about a statutory worry"
+    assert len({c["phone"] for c in short["calls"]}) == len(short["calls"])
+    assert all(c["phone"] in given and c["phone"] in short["text"] for c in short["calls"])
+    assert all(c["status"] != "closed" for c in short["calls"])
+
+
+def test_the_short_part_gives_the_documents_time_to_follow_up_in_writing(engine, repo, tuesday_morning):
+    data = payload(engine, repo, "stoke_on_trent", "child disclosed that her stepdad has been sexually abusing her",
+                   tuesday_morning)
+    hours = data["written_followup"]["hours"]
+    assert data["short"]["by_when"] == f"Follow up in writing within {hours} hours."
+
+
+def test_where_no_step_has_a_number_the_short_part_gives_national_lines_not_999_again(engine, repo, tuesday_morning):
+    data = payload(engine, repo, "cumbria", "child disclosed that her stepdad has been sexually abusing her",
+                   tuesday_morning)
+    assert data["missing_numbers"]
+    assert data["short"]["calls"] and all(c["national"] and c["phone"] != "999" for c in data["short"]["calls"])

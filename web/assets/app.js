@@ -65,10 +65,23 @@
     window.location.reload();
   });
 
+  var webchat = null;  // the widget's handle (sendMessage), once drawn
+
+  document.getElementById("new-consultation").addEventListener("click", function () {
+    // The bot's own "new consultation": the worry, age and answers go; the practitioner and the
+    // authority stay (actions/recommendation.py, ActionNewConsultation).
+    if (webchat) webchat.sendMessage("/new_consultation", "New consultation");
+    focusConversation(false);
+  });
+
   function start(who) {
     showWho(who);
     chat.hidden = false;
+    document.getElementById("new-consultation").hidden = false;
     window.WebChat.default({
+      innerRef: function (ref) { webchat = ref; },
+      // Replies are drawn as soon as they arrive: no pretend typing (the widget waits up to 3 s a message).
+      customMessageDelay: function () { return 0; },
       socketUrl: window.location.origin,
       socketPath: settings.socketPath.replace(/\/?$/, "/"),
       customData: { practitioner: who },
@@ -83,6 +96,57 @@
       params: { storage: "session" }
     }, chat);
     makeAccessible(chat);
+  }
+
+  // After a button, focus stays in the conversation: on the message box, or (after a tap on a
+  // touch screen, where that would open the keyboard over the answer) on the conversation itself.
+  var lastPointer = "mouse";
+  document.addEventListener("pointerdown", function (event) { lastPointer = event.pointerType || "mouse"; }, true);
+
+  function focusConversation(touch) {
+    window.setTimeout(function () {
+      var target = touch ? chat.querySelector(".rw-messages-container") : chat.querySelector(".rw-new-message");
+      if (target) target.focus({ preventScroll: true });
+    }, 0);
+  }
+
+  chat.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(".rw-reply")) {
+      focusConversation(event.detail > 0 && lastPointer === "touch");
+    }
+  });
+
+  // A new card is shown from its top (the answer first), not scrolled to its end.
+  var shownCards = typeof WeakSet === "function" ? new WeakSet() : null;
+  function showCardTop(container) {
+    if (!shownCards || !container) return;
+    var cards = container.querySelectorAll(".ta-card");
+    var latest = cards[cards.length - 1];
+    if (!latest || shownCards.has(latest)) return;
+    cards.forEach(function (c) { shownCards.add(c); });
+    var scroll = function () {
+      container.scrollTop += latest.getBoundingClientRect().top - container.getBoundingClientRect().top - 8;
+    };
+    scroll();
+    window.requestAnimationFrame(scroll);
+    window.setTimeout(scroll, 150);  // after the widget's own scroll to the end
+  }
+
+  // "Stoke-on-Trent, question 1 of 3: ..." gets a visible "Question 1 of 3" above it (the words
+  // are already in the message, so the badge is hidden from screen readers).
+  var PROGRESS = /question (\d+) of (\d+)/i;
+  function markProgress(root) {
+    root.querySelectorAll(".rw-response:not([data-ta-progress])").forEach(function (message) {
+      message.setAttribute("data-ta-progress", "");
+      var found = PROGRESS.exec(message.textContent || "");
+      if (!found) return;
+      var badge = document.createElement("p");
+      badge.className = "ta-progress";
+      badge.setAttribute("aria-hidden", "true");
+      // Drawn by CSS from the attribute: the message's own words stay the only text saying it.
+      badge.setAttribute("data-progress", "Question " + found[1] + " of " + found[2]);
+      message.insertBefore(badge, message.firstChild);
+    });
   }
 
   /* rasa-webchat draws quick replies as <div>s and leaves its controls unlabelled; this gives
@@ -111,6 +175,10 @@
         });
       });
       root.querySelectorAll("img:not([alt])").forEach(function (img) { img.setAttribute("alt", ""); });
+      // A number to call opens the dialler, not a new tab.
+      root.querySelectorAll("a[href^='tel:'][target]").forEach(function (a) { a.removeAttribute("target"); });
+      markProgress(root);
+      showCardTop(messages);
     }
     new MutationObserver(fix).observe(root, { childList: true, subtree: true });
     fix();

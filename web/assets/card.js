@@ -118,12 +118,12 @@
   function level(payload) {
     if (!payload.classified || !payload.level) {
       return h("div", { className: "ta-level" },
-        h("h3", { className: "ta-level-name" }, "No level suggested"),
+        h("h4", { className: "ta-level-name" }, "No level suggested"),
         h("p", null, text(payload.why)));
     }
     var lv = payload.level;
     return h("div", { className: "ta-level" + (lv.statutory ? " ta-statutory" : "") },
-      h("h3", { className: "ta-level-name" }, text(lv.label)),
+      h("h4", { className: "ta-level-name" }, text(lv.label)),
       h("p", { className: "ta-level-kind" }, lv.statutory ? "Statutory level (children's social care)" : "Below the statutory threshold"),
       precaution(payload),
       h("p", null, text(payload.why)),
@@ -266,11 +266,111 @@
           .map(optional).filter(Boolean).join(", ") + ".") : null);
   }
 
+  // A tap-to-call number as published.
+  function phoneLink(phone) {
+    return h("a", { className: "ta-contact ta-phone", href: telHref(text(phone)) }, phone);
+  }
+
+  // The answer first (payload.short, made by the domain core): 999 if danger, the level in the
+  // authority's words, what to do now and by when, who to ring now. This is all a screen reader
+  // announces: the rest of the card is in closed sections.
+  function shortPart(payload) {
+    var s = payload.short;
+    var lv = payload.classified && payload.level ? payload.level : null;
+    var said = list(payload.danger).map(function (d) { return text(d.label); }).join("; ");
+    var calls = list(s.calls);
+    return h("div", { className: "ta-short" + (lv && lv.statutory ? " ta-statutory" : "") },
+      optional(s.danger) ? h("div", { className: "ta-danger", role: "alert" },
+        h("p", null, h("a", { className: "ta-contact ta-phone ta-999", href: telHref(text(payload.emergency_number)) },
+          "Call " + payload.emergency_number + " now"), " (police or ambulance)."),
+        said ? h("p", { className: "ta-danger-said" }, "What suggests danger now: " + said + ".") : null) : null,
+      disclosureGuidance(payload),  // a child has told: what to do and not to do, before anything else but 999
+      h("h3", { className: "ta-level-head" }, text(s.level)),
+      h("p", { className: "ta-do-now" }, h("strong", null, "Do now: "), text(s.do_now)),
+      optional(s.by_when) ? h("p", { className: "ta-by-when" }, h("strong", null, "By when: "), s.by_when) : null,
+      calls.length ? h("div", { className: "ta-calls" },
+        h("p", { className: "ta-calls-head" }, h("strong", null, "Ring now:")),
+        h("ul", null, keyed(calls, function (c) {
+          return h("li", null, text(c.name) + (c.national ? " (national)" : "") + " ", phoneLink(c.phone));
+        }))) : null);
+  }
+
+  // A section shown on demand: <details>, opened by Enter or Space on its summary.
+  function section(name, title, body) {
+    body = flatten([body]).filter(Boolean);
+    if (!body.length) return null;
+    return h("details", { className: "ta-more ta-more-" + name },
+      h("summary", null, title),
+      h("div", { className: "ta-more-body" }, body));
+  }
+
+  function source(payload, authority) {
+    var lv = payload.level;
+    return [
+      h("p", { className: "ta-authority", key: "doc" }, authority + ". " + text(payload.document.title) + " (" + text(payload.document.date) + ")"),
+      lv && citeText(lv.cite) ? h("p", { className: "ta-cite", key: "cite" }, "Level: " + citeText(lv.cite)) : null,
+      ageWarning(payload) ? Object.assign({}, ageWarning(payload), { key: "age" }) : null
+    ];
+  }
+
+  // The consultation record (payload.consultation_record): its reference, to copy or print for the
+  // designated safeguarding lead. Printing goes through the browser, which also saves it as a PDF.
+  function consultationRecord(payload) {
+    var r = payload.consultation_record;
+    if (!r || typeof r !== "object" || !optional(r.reference)) return null;
+    var body = optional(r.text);
+    return h("details", { className: "ta-more ta-more-consultation-record" },
+      h("summary", null, "Your record " + text(r.reference) + ": copy or print"),
+      h("div", { className: "ta-more-body" },
+        h("p", null, "Quote this reference to your designated safeguarding lead. It holds no child's name, address or date of birth."),
+        body ? h("div", { className: "ta-record-actions" },
+          h("button", { type: "button", className: "ta-record-copy", onClick: function () { copyRecord(body); } }, "Copy"),
+          h("button", { type: "button", className: "ta-record-print", onClick: function () { printRecord(text(r.reference), body); } },
+            "Print or save as PDF")) : null,
+        body ? h("pre", { className: "ta-record-text" }, body) : null));
+  }
+
+  function copyRecord(body) {
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(body);
+  }
+
+  // A page of its own holding only the record, as text (never as HTML), then the print dialog.
+  function printRecord(reference, body) {
+    var w = window.open("", "_blank");
+    if (!w) return;
+    w.document.title = "Consultation record " + reference;
+    var style = w.document.createElement("style");
+    style.textContent = "body{font:12pt/1.4 Arial,sans-serif;margin:1.5cm}pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit}";
+    w.document.head.appendChild(style);
+    var pre = w.document.createElement("pre");
+    pre.textContent = body;
+    w.document.body.appendChild(pre);
+    w.focus();
+    w.print();
+  }
+
   function card(payload) {
     // A card naming no one to contact would leave the practitioner with nowhere to go.
     if (!list(payload.next_steps).length) throw new TypeError("no next steps");
     var authority = text(payload.authority.name);
     var title = authority + ": " + (payload.level && payload.classified ? text(payload.level.label) : "no level suggested");
+    if (!payload.short || typeof payload.short !== "object") return fullCard(payload, authority, title);
+    var reasons = [level(payload), optional(payload.scale_warning) ? h("p", { className: "ta-warning", role: "note" }, payload.scale_warning) : null,
+      alternative(payload), changes(payload), indicators(payload)].filter(Boolean);
+    var followup = payload.written_followup ? quoted("Follow up in writing", "Follow up in writing", [payload.written_followup]) : null;
+    return h("article", { className: "ta-card", "aria-label": "Recommendation. " + title },
+      shortPart(payload),
+      h("div", { className: "ta-details" },
+        section("why", "Why this level", keyed(reasons, function (r) { return r; })),
+        section("contacts", "All contacts and hours", [nextSteps(payload), national(payload, authority)].filter(Boolean).map(function (e, i) { return Object.assign({}, e, { key: String(i) }); })),
+        section("consent", "Consent and written follow-up", [quoted("Consent", "Consent", payload.consent), followup].filter(Boolean).map(function (e, i) { return Object.assign({}, e, { key: String(i) }); })),
+        section("record", "What to record", [record(payload, payload.practitioner), signsOfSafety(payload)].filter(Boolean).map(function (e, i) { return Object.assign({}, e, { key: String(i) }); })),
+        section("source", "Source and its age", source(payload, authority)),
+        consultationRecord(payload)));
+  }
+
+  // A payload from before the short part (kept in a tab's session storage): everything, in order.
+  function fullCard(payload, authority, title) {
     return h("article", { className: "ta-card", "aria-label": "Recommendation. " + title },
       danger(payload),
       disclosureGuidance(payload),
