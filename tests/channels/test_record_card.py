@@ -1,0 +1,20 @@
+"""The web card gives the consultation record's reference, with its text to copy or print; a card
+without a record (the record could not be kept) still draws, with no record section."""
+
+from __future__ import annotations
+
+import html
+
+from tests.channels.cards import draw
+
+
+def test_the_card_shows_the_record_reference_and_its_text_as_text(payloads):
+    text = "Consultation record TA-HKXJ-JBRJ\nWorry (personal details removed): <b>[NAME]</b> is hungry"
+    record = {"reference": "TA-HKXJ-JBRJ", "created_at": "2026-11-24T10:30:00+00:00", "text": text}
+    kept = {**payloads["stoke"], "consultation_record": record}
+    with_record, without = draw([{"custom": kept}, {"custom": payloads["stoke"]}])
+    assert "Your record TA-HKXJ-JBRJ" in with_record
+    assert "Print or save as PDF" in with_record and "Copy" in with_record
+    assert "&lt;b&gt;[NAME]&lt;/b&gt;" in with_record, "shown as text"
+    assert "<b>[NAME]</b>" not in with_record, "never as markup"
+    assert "Your record" not in html.unescape(without)
