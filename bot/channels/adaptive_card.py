@@ -335,11 +335,29 @@ def fallback_card(payload: Any, fallback_text: Any = None) -> dict[str, Any]:
     return card(body, fallbackText=f"{FALLBACK_TEXT}\n\n{said}".strip())
 
 
-def full_card(payload: dict[str, Any], fallback_text: str | None) -> dict[str, Any]:
+DETAILS_ID = "details"
+
+
+def short_blocks(short: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answer first (payload.short, made by the domain core): the level in the authority's words,
+    what to do now and by when, and who to ring now, each number tap-to-call."""
+    blocks = [text(short["level"], weight="Bolder", size="Medium", spacing="Medium")]
+    blocks.append(text(f"**Do now:** {short['do_now']}"))
+    if short.get("by_when"):
+        blocks.append(text(f"**By when:** {short['by_when']}"))
+    calls = [
+        f"{c['name']}{' (national)' if c.get('national') else ''}: " + link(c["phone"], "tel:" + tel(c["phone"]))
+        for c in short.get("calls") or []
+    ]
+    if calls:
+        blocks.append(text("**Ring now:**\n\n" + "\n\n".join(calls)))
+    return blocks
+
+
+def detail_blocks(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Everything after the answer: whose guidance it is, why this level, the document's words, all
+    the named next steps and their contacts, the national lines, consent, follow-up and recording."""
     body: list[dict[str, Any]] = []
-    if payload.get("immediate_danger"):
-        body.append(danger_block(payload))
-    body += disclosure_blocks(payload)  # before the level: what not to do comes first
     authority = (payload.get("authority") or {}).get("name", "")
     document = payload.get("document") or {}
     source = ", ".join(s for s in (document.get("title"), document.get("date")) if s)
@@ -352,4 +370,19 @@ def full_card(payload: dict[str, Any], fallback_text: str | None) -> dict[str, A
         body += step_blocks(step)
     body += national_blocks(payload, authority)
     body += guidance_blocks(payload)
-    return card(body, open_url_actions(payload), fallbackText=fallback_text)
+    return body
+
+
+def full_card(payload: dict[str, Any], fallback_text: str | None) -> dict[str, Any]:
+    body: list[dict[str, Any]] = []
+    if payload.get("immediate_danger"):
+        body.append(danger_block(payload))
+    body += disclosure_blocks(payload)  # before the level: what not to do comes first
+    short = payload.get("short")
+    if not isinstance(short, dict):  # a payload from before the short part: everything, in order
+        return card(body + detail_blocks(payload), open_url_actions(payload), fallbackText=fallback_text)
+    # The answer first; the rest behind "Details", so that a phone shows the answer on one screen.
+    body += short_blocks(short)
+    body.append({"type": "Container", "id": DETAILS_ID, "isVisible": False, "items": detail_blocks(payload)})
+    toggle = {"type": "Action.ToggleVisibility", "title": "Details", "targetElements": [DETAILS_ID]}
+    return card(body, [toggle, *open_url_actions(payload)], fallbackText=fallback_text)

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from bot.channels.adaptive_card import (
+    DETAILS_ID,
     FALLBACK_TEXT,
     MAX_CARD_CHARS,
     buttons_card,
@@ -23,6 +24,16 @@ from tests.channels.cards import link_targets, published_contacts, strings, text
 
 def position(card: dict, fragment: str) -> int:
     return next(i for i, t in enumerate(texts(card)) if fragment in t)
+
+
+def details(card: dict) -> dict:
+    """The part of the card behind "Details", as a card of its own."""
+    [container] = [b for b in card["body"] if b.get("id") == DETAILS_ID]
+    return {"body": container["items"]}
+
+
+def open_urls(card: dict) -> list[dict]:
+    return [a for a in card.get("actions", []) if a["type"] == "Action.OpenUrl"]
 
 
 def test_the_card_is_adaptive_card_1_4(payloads):
@@ -49,12 +60,25 @@ def test_danger_comes_first_with_the_signals(payloads):
 def test_no_danger_block_without_danger(payloads):
     card = recommendation_card(payloads["stoke"])
     assert not any("999" in t for t in texts(card))
-    assert card["body"][0]["text"] == "Stoke-on-Trent"
+    assert card["body"][0]["text"] == payloads["stoke"]["short"]["level"]
 
 
-def test_the_parts_come_in_order(payloads):
+def test_the_answer_comes_first_and_the_rest_behind_details(payloads):
     payload = payloads["stoke"]
     card = recommendation_card(payload)
+    short = payload["short"]
+    [*shown, hidden] = card["body"]
+    assert [b["text"] for b in shown][:2] == [short["level"], f"**Do now:** {short['do_now']}"]
+    assert any("**Ring now:**" in b["text"] and "(tel:" in b["text"] for b in shown), "a number to tap"
+    assert len(" ".join(b["text"] for b in shown).split()) <= 70, "about 60 words, one phone screen"
+    assert hidden["id"] == DETAILS_ID and hidden["isVisible"] is False
+    toggle = card["actions"][0]
+    assert toggle == {"type": "Action.ToggleVisibility", "title": "Details", "targetElements": [DETAILS_ID]}
+
+
+def test_the_details_come_in_order(payloads):
+    payload = payloads["stoke"]
+    card = details(recommendation_card(payload))
     order = [
         payload["authority"]["name"],
         payload["document"]["title"],
@@ -132,7 +156,7 @@ def test_every_link_is_a_published_contact(payloads, name):
     web = {w for s in payload["next_steps"] for w in s["web"]}
     shown_web = set(link_targets(card, "https")) | set(link_targets(card, "http"))
     assert shown_web == {web_target(w) for w in web}
-    assert {a["url"] for a in card.get("actions", [])} <= shown_web
+    assert {a["url"] for a in open_urls(card)} <= shown_web
 
 
 def test_phone_links_keep_the_printed_number_and_dial_its_digits():
@@ -164,8 +188,7 @@ def test_a_step_without_contact_details_shows_its_note(payloads):
 def test_web_only_routes_get_open_url_actions_and_the_missing_numbers_line(payloads):
     payload = payloads["web_only"]
     card = recommendation_card(payload)
-    assert card["actions"] and all(a["type"] == "Action.OpenUrl" for a in card["actions"])
-    assert len({a["url"] for a in card["actions"]}) == len(card["actions"]), "each address once"
+    assert open_urls(card) and len({a["url"] for a in open_urls(card)}) == len(open_urls(card)), "each address once"
     if payload["missing_numbers"]:
         assert any("publishes no phone number" in t for t in texts(card))
 
@@ -195,8 +218,10 @@ def test_no_published_number_gives_the_national_lines_to_tap_and_call(authoritie
     assert set(link_targets(card, "mailto")) == {"mailto:help@nspcc.org.uk"}
     heading = position(card, f"National lines you can ring now, not {name}'s")
     assert position(card, "Next steps") < position(card, f"{name}'s document publishes no phone number") < heading
-    calls = [i for i, t in enumerate(texts(card)) if "(tel:" in t]
+    calls = [i for i, t in enumerate(texts(card)) if "(tel:" in t and "**Ring now:**" not in t]
     assert calls and min(calls) > heading, "every number to ring sits under the national heading"
+    ring_now = next(t for t in texts(card) if "**Ring now:**" in t)
+    assert ring_now.count("(national)") == ring_now.count("(tel:"), "the answer's numbers are marked national"
     assert heading < position(card, "What to record")
 
 
@@ -215,7 +240,8 @@ FIXED_WORDS = set(
     "Call now Next steps Consent Written follow-up What to record In the document's words Open Closed "
     "In your own organisation This is a not statutory level Not classified no guessed you said borrowed "
     "from It close They will ask for 's document publishes phone number these routes use what it gives "
-    "Consultation recorded for Suggested as precaution the words fit National lines you can ring Email".split()
+    "Consultation recorded for Suggested as precaution the words fit National lines you can ring Email "
+    "Do By when Ring national".split()
 )
 
 
