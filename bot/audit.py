@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--since", type=date.fromisoformat, help="consultations on or after this date (UTC)")
     parser.add_argument("--csv", metavar="FILE|-", help="write CSV to FILE, or to stdout with -")
     parser.add_argument("--summary", action="store_true", help="feedback per authority, not one row each")
-    parser.add_argument("--url", help="the records database; default: THRESHOLDS_RECORDS_URL, or build/conversations.sqlite")
+    parser.add_argument("--url", help="records database; default: THRESHOLDS_RECORDS_URL")
     args = parser.parse_args(argv)
 
     from threshold_kb.store import audit, records
