@@ -27,9 +27,13 @@ _UNSURE = re.compile(r"\b(not sure|unsure|don'?t know|do not know|no idea|maybe|
 _RIGHT = re.compile(r"\b(yes|yeah|yep|right|correct|helpful|useful|spot on|agree|accurate|good|great)\b",
                     re.IGNORECASE)
 _LEVEL = re.compile(r"\blevel\s*([1-4])\b", re.IGNORECASE)
-_NOT_YET = re.compile(r"\b(not yet|no decision|haven'?t (yet )?(decided|spoken|asked)|still waiting|waiting)\b",
-                      re.IGNORECASE)
-_DECIDER = re.compile(r"\b(dsl|lead|front door|mash|decided|said|agreed|thought)\b", re.IGNORECASE)
+_NOT_YET = re.compile(
+    r"\b(not yet|no decision|(hasn'?t|haven'?t|has not|have not|not) (yet )?(decided|spoken|asked)|decided yet|"
+    r"still waiting)\b",
+    re.IGNORECASE,
+)
+# Who decides (the DSL, the front door), or that someone did: "I thought level 2" is not a decision.
+_DECIDER = re.compile(r"\b(dsl|safeguarding lead|front door|mash|social care|they|decided|agreed)\b", re.IGNORECASE)
 
 
 def payload(**values: str) -> str:
