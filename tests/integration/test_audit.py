@@ -78,6 +78,11 @@ def test_the_audit_lists_each_consultation_with_its_feedback_and_nothing_of_the_
     assert [r["reference"] for r in audit.audit_rows(store, since=datetime(2026, 11, 25))] == [second.reference]
 
 
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_quoted_as_text():
+    text = audit.to_csv([{"reference": "TA-2222-2222", "feedback_comment": "=HYPERLINK(1)", "level": ""}])
+    assert "'=HYPERLINK(1)" in text and "TA-2222-2222,,,,,,,,,,'=HYPERLINK(1)" in text
+
+
 def test_feedback_on_no_record_is_not_kept(store):
     assert audit.save_feedback(store, "TA-2222-2222", verdict="right") is False
     assert audit.audit_rows(store) == []
@@ -98,6 +103,7 @@ def test_the_command_writes_the_csv_and_the_summary(store, consulted, tmp_path, 
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert [r["reference"] for r in rows] == [r.reference for r in consulted]
     assert rows[0]["feedback_verdict"] == "wrong" and rows[0]["dsl_decision"] == "Level 2"
+    assert rows[1]["feedback_verdict"] == rows[1]["feedback_comment"] == rows[1]["dsl_decision"] == ""
     no_child_data(out.read_text())
     audit_cli.main(["--url", url, "--since", "2026-11-25", "--csv", "-"])
     printed = capsys.readouterr().out
