@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KnowledgeBaseAction, ask_authority, authority_buttons, resolve_authority
+from actions.feedback import offer as offer_feedback
 from actions.kb import KnowledgeBase
 from actions.practitioner import practitioner_of
 from actions.questions import answer_question
@@ -69,7 +70,7 @@ class ActionSetAuthority(KnowledgeBaseAction):
         if tracker.get_slot("worry") and not tracker.active_loop_name:
             # A worry waiting for its authority (danger first), or one already answered under another.
             dispatcher.utter_message(text=f"Using {authority.name}. Here is the worry under its document.")
-            recommend_for(kb, dispatcher, tracker, slug)
-            return [*events, SlotSet("recommended", True)]
+            reference = recommend_for(kb, dispatcher, tracker, slug)
+            return [*events, SlotSet("recommended", True), *offer_feedback(dispatcher, reference)]
         dispatcher.utter_message(text=f"Using {authority.name}'s document ({authority.document.title}).")
         return events

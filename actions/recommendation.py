@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import KnowledgeBaseAction, answer, authority_buttons, latest_text
+from actions.feedback import offer as offer_feedback
 from actions.kb import KnowledgeBase
 from actions.practitioner import practitioner_of
 from actions.records import keep_record, record_line
@@ -57,7 +58,8 @@ def consult(kb: KnowledgeBase, tracker: Tracker, slug: str | None = None):
     )
 
 
-def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker, slug: str) -> None:
+def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker, slug: str) -> str | None:
+    """Says the recommendation; returns its record's reference (None if it could not be kept)."""
     assessment = consult(kb, tracker, slug)
     rec = recommend(assessment, kb.now())
     sos = signs_of_safety_map(assessment)
@@ -74,6 +76,7 @@ def recommend_for(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: 
         payload["consultation_record"] = {"reference": kept.reference, "created_at": kept.data["created_at"],
                                           "text": kept.text()}
     dispatcher.utter_message(text=f"{recommendation_text(rec, sos)}\n{record_line(kept)}", json_message=payload)
+    return kept.reference if kept else None
 
 
 def record_worry(kb: KnowledgeBase, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -138,8 +141,9 @@ class ActionRecommendNextStep(KnowledgeBaseAction):
                 buttons=authority_buttons(kb),
             )
             return []
-        recommend_for(kb, dispatcher, tracker, slug)
-        return [SlotSet("recommended", True)]
+        reference = recommend_for(kb, dispatcher, tracker, slug)
+        # "Was this right?" (actions/feedback.py), kept against the record's reference
+        return [SlotSet("recommended", True), *offer_feedback(dispatcher, reference)]
 
 
 class ActionNewConsultation(KnowledgeBaseAction):

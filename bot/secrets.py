@@ -3,6 +3,8 @@
   THRESHOLDS_ACTION_TOKEN   the Rasa server proves itself to the action server with it
   THRESHOLDS_SESSION_KEY    signs the web page's session tokens (and derives conversation ids)
   THRESHOLDS_REST_TOKEN     scripts using the REST channel send it as `Authorization: Bearer ...`
+  THRESHOLDS_AUDIT_TOKEN    a safeguarding lead or administrator reads GET /audit.csv with it
+                            (bot/audit.py); never the practitioners' REST token
 
 Unset, each is generated on first use into `$THRESHOLDS_SECRETS_DIR/<name>` (default
 `build/secrets/`, mode 0600), so that the Rasa server and the action server of one machine share
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from threshold_kb.config import PROJECT_ROOT
 
-NAMES = ("action_token", "session_key", "rest_token")
+NAMES = ("action_token", "session_key", "rest_token", "audit_token")
 
 
 def secrets_dir() -> Path:

@@ -14,6 +14,8 @@ What `rasa run` would do, with these differences (settings in bot/settings.py):
 - the action server's replies are checked with a schema validator built once (bot/action_replies.py);
 - GET /records/<reference> gives a consultation record back to the practitioner who made it
   (bot/records.py: the REST token and the practitioner's name and organisation);
+- GET /audit.csv and /audit.json list the consultations and their feedback, never the child, for a
+  safeguarding lead (bot/audit.py: its own token, THRESHOLDS_AUDIT_TOKEN);
 - GET /health reports whether the model is loaded and conversations can be kept (503 if not);
 - the model is warmed up (one message parsed, the safe answer's files read) before it reports healthy.
 """
@@ -102,6 +104,7 @@ def build_app(args: argparse.Namespace) -> Any:
     from sanic import response
 
     from bot import action_replies, settings
+    from bot.audit import add_audit_route
     from bot.records import add_records_route
     from bot.resilience import ResilientActionEndpoint
     from threshold_kb import loader
@@ -130,6 +133,7 @@ def build_app(args: argparse.Namespace) -> Any:
     app.ctx.input_channels = channels
     add_health_route(app)
     add_records_route(app)  # GET /records/<reference>, behind the REST token (bot/records.py)
+    add_audit_route(app)  # GET /audit.csv and /audit.json, behind the audit token (bot/audit.py)
 
     @app.on_request
     async def no_model_changes(request: Any) -> Any:

@@ -54,8 +54,9 @@ async def test_recommendation_sends_text_and_a_payload_that_matches_the_schema(
 ):
     t = tracker("", slots={"authority": slug, "worry": BRUISED_BABY})
     events = await ActionRecommendNextStep().run(dispatcher, t, domain)
-    assert slot_events(events) == {"recommended": True}
     [payload] = payloads(dispatcher)
+    reference = payload["consultation_record"]["reference"]  # feedback is kept against it (test_feedback.py)
+    assert slot_events(events) == {"recommended": True, "consultation_reference": reference, "feedback_decision": None}
     jsonschema.validate(payload, SCHEMA)
     assert payload["authority"]["slug"] == slug
     sos = payload["signs_of_safety"]

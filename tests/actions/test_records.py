@@ -22,7 +22,7 @@ ALEX = {"practitioner": {"name": "Alex Jones", "role": "Teacher", "organisation"
 async def recommend(dispatcher, domain, metadata=SAM):
     t = tracker("", slots={"authority": "stoke_on_trent", "worry": WORRY}, metadata=metadata)
     await ActionRecommendNextStep().run(dispatcher, t, domain)
-    [text] = texts(dispatcher)
+    text = texts(dispatcher)[0]  # then "Was this right?" (tests/actions/test_feedback.py)
     [payload] = payloads(dispatcher)
     return text, payload
 

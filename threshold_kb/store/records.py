@@ -39,6 +39,18 @@ records = sa.Table(
     sa.Column("level", sa.Integer),
     sa.Column("content", sa.Text, nullable=False),  # the redacted record, JSON
 )
+# "Was this right?": the practitioner's feedback on one record (threshold_kb/store/audit.py), kept
+# beside it, by its reference, and purged with it. The comment is redacted before it gets here.
+feedback = sa.Table(
+    "consultation_feedback",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("reference", sa.String(16), nullable=False, unique=True),
+    sa.Column("given_at", sa.DateTime, nullable=False, index=True),  # UTC, the latest feedback
+    sa.Column("verdict", sa.String(16)),  # right | wrong | unsure
+    sa.Column("decision", sa.String(16)),  # what the DSL or front door decided: a level number, or not_yet
+    sa.Column("comment", sa.Text),  # redacted
+)
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -82,7 +94,7 @@ class RecordStore:
 
     def _ensure(self) -> None:
         if not self._ready:  # created on first use
-            metadata.create_all(self.engine, tables=[records])
+            metadata.create_all(self.engine, tables=[records, feedback])
             self._ready = True
 
     def save(self, record: ConsultationRecord, sender_id: str | None = None) -> None:
@@ -146,7 +158,8 @@ def use(store: RecordStore | None) -> None:
 
 
 def purge_records(engine: sa.engine.Engine, days: float, now: datetime | float | None = None) -> int:
-    """Deletes every consultation record older than `days` (none if the table is not there yet)."""
+    """Deletes every consultation record older than `days` (none if the table is not there yet), and
+    the feedback on it: feedback never outlives its record."""
     if not sa.inspect(engine).has_table(records.name):
         return 0
     if now is None:
@@ -155,4 +168,8 @@ def purge_records(engine: sa.engine.Engine, days: float, now: datetime | float |
         now = datetime.fromtimestamp(now, timezone.utc)
     cutoff = _utc(now) - timedelta(days=days)
     with engine.begin() as connection:
-        return connection.execute(records.delete().where(records.c.created_at < cutoff)).rowcount
+        gone = connection.execute(records.delete().where(records.c.created_at < cutoff)).rowcount
+        if sa.inspect(connection).has_table(feedback.name):
+            kept = sa.select(records.c.reference)
+            connection.execute(feedback.delete().where(feedback.c.reference.not_in(kept)))
+        return gone
