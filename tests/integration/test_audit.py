@@ -4,11 +4,8 @@ token, which the practitioners' REST token never opens; feedback purged with its
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import socket
-import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,8 +13,11 @@ from sqlalchemy import create_engine
 
 from bot import audit as audit_cli
 from bot import storage
-from tests.integration.test_records import CHILD_DATA, SAM, client, make
+from bot.audit import add_audit_route
+from bot.records import add_records_route
+from tests.integration.test_records import CHILD_DATA, SAM, make
 from tests.postgres import fresh_database
+from tests.serving import client, serving
 from threshold_kb.clock import LONDON
 from threshold_kb.matching.engine import Engine
 from threshold_kb.store import audit, records
@@ -130,29 +130,6 @@ def test_feedback_is_purged_with_its_record(tmp_path, consultant):
 
 
 # -- GET /audit.csv and /audit.json --------------------------------------------------------------
-@contextlib.asynccontextmanager
-async def serving():
-    from sanic import Sanic
-
-    from bot.audit import add_audit_route
-    from bot.records import add_records_route
-
-    Sanic.test_mode = True
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        app = Sanic(f"audit_test_{uuid.uuid4().hex}", configure_logging=False)
-        add_records_route(app)
-        add_audit_route(app)
-        server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-        await server.startup()
-        await server.start_serving()
-        try:
-            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-        finally:
-            server.close()
-            await server.wait_closed()
-
-
 @pytest.fixture
 def served(monkeypatch, store, consulted):
     monkeypatch.setenv("THRESHOLDS_REST_TOKEN", REST)
@@ -164,7 +141,7 @@ def served(monkeypatch, store, consulted):
 
 async def test_the_endpoint_gives_the_audit_as_csv_and_json_to_the_audit_token(served):
     first, second = served
-    async with serving() as base, client() as http:
+    async with serving(add_records_route, add_audit_route) as base, client() as http:
         async with http.get(f"{base}/audit.csv", headers={"Authorization": f"Bearer {AUDIT}"}) as r:
             assert r.status == 200 and r.content_type == "text/csv"
             body = await r.text()
@@ -193,7 +170,7 @@ async def test_the_endpoint_gives_the_audit_as_csv_and_json_to_the_audit_token(s
     ],
 )
 async def test_the_endpoint_is_401_without_the_audit_token(served, headers):
-    async with serving() as base, client() as http:
+    async with serving(add_records_route, add_audit_route) as base, client() as http:
         for path in ("/audit.csv", "/audit.json"):
             async with http.get(f"{base}{path}", headers=headers) as r:
                 assert r.status == 401
@@ -203,6 +180,6 @@ async def test_the_endpoint_is_401_without_the_audit_token(served, headers):
 
 async def test_an_audit_token_set_to_the_rest_token_opens_nothing(served, monkeypatch):
     monkeypatch.setenv("THRESHOLDS_AUDIT_TOKEN", REST)
-    async with serving() as base, client() as http:
+    async with serving(add_records_route, add_audit_route) as base, client() as http:
         async with http.get(f"{base}/audit.csv", headers={"Authorization": f"Bearer {REST}"}) as r:
             assert r.status == 401

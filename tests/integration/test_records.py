@@ -3,18 +3,16 @@ details in a row, purged after their own retention period, and served at GET /re
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import stat
-import uuid
 from datetime import datetime, timedelta
 
-import aiohttp
 import pytest
 from sqlalchemy import create_engine, text
 
 from bot import storage
+from bot.records import add_records_route
 from tests.postgres import fresh_database
+from tests.serving import client, serving
 from threshold_kb.clock import LONDON
 from threshold_kb.matching.engine import Engine
 from threshold_kb.recommend import recommend
@@ -123,31 +121,6 @@ def test_the_purge_removes_records_past_their_own_period_and_nothing_newer(tmp_p
 
 
 # -- GET /records/<reference> --------------------------------------------------------------------
-@contextlib.asynccontextmanager
-async def serving():
-    from sanic import Sanic
-
-    from bot.records import add_records_route
-
-    Sanic.test_mode = True
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        app = Sanic(f"records_test_{uuid.uuid4().hex}", configure_logging=False)
-        add_records_route(app)
-        server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-        await server.startup()
-        await server.start_serving()
-        try:
-            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-        finally:
-            server.close()
-            await server.wait_closed()
-
-
-def client() -> aiohttp.ClientSession:
-    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True))  # no keep-alive left open
-
-
 @pytest.fixture
 def kept(monkeypatch, store, consultant, tuesday_morning):
     monkeypatch.setenv("THRESHOLDS_REST_TOKEN", TOKEN)
@@ -164,7 +137,7 @@ def sam_headers(**extra):
 
 
 async def test_the_endpoint_gives_the_record_to_its_maker_as_json_and_text(kept):
-    async with serving() as base, client() as http:
+    async with serving(add_records_route) as base, client() as http:
         async with http.get(f"{base}/records/{kept.reference}", headers=sam_headers()) as r:
             assert r.status == 200 and r.content_type == "application/json"
             body = await r.json()
@@ -188,14 +161,14 @@ async def test_the_endpoint_gives_the_record_to_its_maker_as_json_and_text(kept)
 async def test_the_endpoint_refuses_without_proof_and_never_gives_one_practitioners_record_to_another(
     kept, headers, status
 ):
-    async with serving() as base, client() as http:
+    async with serving(add_records_route) as base, client() as http:
         async with http.get(f"{base}/records/{kept.reference}", headers=headers) as r:
             assert r.status == status
             assert kept.reference not in await r.text() and "Sam Patel" not in await r.text()
 
 
 async def test_an_unknown_reference_is_404(kept):
-    async with serving() as base, client() as http:
+    async with serving(add_records_route) as base, client() as http:
         for ref in ("TA-2222-2222", "not-a-reference"):
             async with http.get(f"{base}/records/{ref}", headers=sam_headers()) as r:
                 assert r.status == 404
