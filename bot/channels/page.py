@@ -25,7 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.practitioner import practitioner
-from bot.settings import trusted_proxies
+from bot.settings import record_retention_days, retention_days, trusted_proxies
 from threshold_kb.config import PROJECT_ROOT
 
 WEB = PROJECT_ROOT / "web"
@@ -55,7 +55,12 @@ def page_settings(
     signed_in = None
     if from_trusted_proxy:
         signed_in = practitioner({field: headers.get(name) for field, name in header_names.items()}, "sign-in")
-    return {"socketPath": socket_path, "practitioner": signed_in}
+    kept = {"conversationDays": _whole(retention_days()), "recordDays": _whole(record_retention_days())}
+    return {"socketPath": socket_path, "practitioner": signed_in, "kept": kept}
+
+
+def _whole(days: float) -> float | int:
+    return int(days) if float(days).is_integer() else days
 
 
 def render(template: str, settings: dict[str, Any]) -> str:

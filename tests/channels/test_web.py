@@ -44,7 +44,15 @@ def test_the_sign_in_headers_fill_in_the_practitioner_and_cannot_break_out_of_th
 
 
 def test_no_headers_means_the_page_asks():
-    assert page_settings({}, HEADERS, "/socket.io") == {"socketPath": "/socket.io", "practitioner": None}
+    settings = page_settings({}, HEADERS, "/socket.io")
+    assert settings["socketPath"] == "/socket.io" and settings["practitioner"] is None
+
+
+def test_the_page_says_how_long_things_are_kept_from_the_servers_settings(monkeypatch):
+    assert page_settings({}, HEADERS, "/socket.io")["kept"] == {"conversationDays": 30, "recordDays": 365}
+    monkeypatch.setenv("THRESHOLDS_RETENTION_DAYS", "7")
+    monkeypatch.setenv("THRESHOLDS_RECORD_RETENTION_DAYS", "90.5")
+    assert page_settings({}, HEADERS, "/socket.io")["kept"] == {"conversationDays": 7, "recordDays": 90.5}
 
 
 async def test_a_recommendation_reaches_the_widget_once_as_the_card():

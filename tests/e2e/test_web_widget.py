@@ -163,6 +163,9 @@ def test_a_named_consultation_ends_in_a_card_with_a_number_to_tap_and_survives_a
 
 def test_the_widget_is_labelled_announces_new_messages_and_reads_clearly(page, stack):
     page.goto(chat_url(stack))
+    kept = page.locator(".practitioner-form .kept-text")
+    expect(kept).to_contain_text("deleted 30 days after its last message")  # the server's setting, before sign-in
+    expect(kept).to_contain_text("record 365 days after it is made")
     sign_in(page)
     expect(page.get_by_role("button", name="Stoke-on-Trent")).to_be_visible(timeout=90_000)
     log = page.get_by_role("log", name="Conversation")

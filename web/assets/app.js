@@ -18,6 +18,20 @@
     return settings.practitioner || saved();
   }
 
+  // What is kept, for how long and why, from the server's own settings (never a number typed here).
+  function days(n) { return n === 1 ? "1 day" : n + " days"; }
+  var kept = settings.kept;
+  if (kept) {
+    var said = "What is kept: your name, role and organisation, and the conversation, with any child's name, " +
+      "address, date of birth and other personal details replaced before anything is stored. The conversation is " +
+      "deleted " + days(kept.conversationDays) + " after its last message; your consultation record " +
+      days(kept.recordDays) + " after it is made. Why: so that every consultation is named and recorded, you can " +
+      "take the record to your designated safeguarding lead, and concerns about the same child can be connected.";
+    Array.prototype.forEach.call(document.querySelectorAll(".kept-text"), function (p) { p.textContent = said; });
+  } else {
+    Array.prototype.forEach.call(document.querySelectorAll(".kept"), function (d) { d.hidden = true; });
+  }
+
   function describe(who) {
     return [who.name, who.role, who.organisation].filter(Boolean).join(", ");
   }
