@@ -383,6 +383,13 @@ def full_card(payload: dict[str, Any], fallback_text: str | None) -> dict[str, A
         return card(body + detail_blocks(payload), open_url_actions(payload), fallbackText=fallback_text)
     # The answer first; the rest behind "Details", so that a phone shows the answer on one screen.
     body += short_blocks(short)
-    body.append({"type": "Container", "id": DETAILS_ID, "isVisible": False, "items": detail_blocks(payload)})
+    details = detail_blocks(payload)
+    record = payload.get("consultation_record")
+    if isinstance(record, dict) and isinstance(record.get("reference"), str):
+        # The reference on the answer, to quote to the designated safeguarding lead; its text in Details.
+        body.append(text(f"Your record: {record['reference']}", isSubtle=True))
+        if isinstance(record.get("text"), str):
+            details += [heading("Your record"), text(record["text"], fontType="Monospace")]
+    body.append({"type": "Container", "id": DETAILS_ID, "isVisible": False, "items": details})
     toggle = {"type": "Action.ToggleVisibility", "title": "Details", "targetElements": [DETAILS_ID]}
     return card(body, [toggle, *open_url_actions(payload)], fallbackText=fallback_text)

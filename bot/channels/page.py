@@ -29,7 +29,12 @@ from bot.settings import record_retention_days, retention_days, trusted_proxies
 from threshold_kb.config import PROJECT_ROOT
 
 WEB = PROJECT_ROOT / "web"
-ASSETS = {"app.js": "text/javascript", "card.js": "text/javascript", "app.css": "text/css"}
+ASSETS = {
+    "app.js": "text/javascript",
+    "card.js": "text/javascript",
+    "record_pdf.js": "text/javascript",
+    "app.css": "text/css",
+}
 WEBCHAT_BUNDLE = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 DEFAULT_HEADERS = {
     "name": "X-Practitioner-Name",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import html
 
-from tests.channels.cards import draw
+from bot.channels.adaptive_card import recommendation_card
+from tests.channels.cards import draw, texts
 
 
 def test_the_card_shows_the_record_reference_and_its_text_as_text(payloads):
@@ -14,7 +15,18 @@ def test_the_card_shows_the_record_reference_and_its_text_as_text(payloads):
     kept = {**payloads["stoke"], "consultation_record": record}
     with_record, without = draw([{"custom": kept}, {"custom": payloads["stoke"]}])
     assert "Your record TA-HKXJ-JBRJ" in with_record
-    assert "Print or save as PDF" in with_record and "Copy" in with_record
+    assert "Print" in with_record and "Copy" in with_record
     assert "&lt;b&gt;[NAME]&lt;/b&gt;" in with_record, "shown as text"
     assert "<b>[NAME]</b>" not in with_record, "never as markup"
     assert "Your record" not in html.unescape(without)
+
+
+def test_the_teams_card_gives_the_reference_on_the_answer_and_the_record_in_details(payloads):
+    record = {"reference": "TA-HKXJ-JBRJ", "created_at": "2026-11-24T10:30:00+00:00"}
+    record["text"] = "Consultation record TA-HKXJ-JBRJ"
+    card = recommendation_card({**payloads["stoke"], "consultation_record": record})
+    shown = [b.get("text") for b in card["body"] if b.get("type") == "TextBlock"]
+    assert "Your record: TA-HKXJ-JBRJ" in shown, "on the answer, not behind Details"
+    [details] = [b for b in card["body"] if b.get("id") == "details"]
+    assert "Consultation record TA-HKXJ-JBRJ" in texts({"body": details["items"]})
+    assert not any("Your record" in t for t in texts(recommendation_card(payloads["stoke"])))

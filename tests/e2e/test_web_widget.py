@@ -13,6 +13,7 @@ import re
 import shutil
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import socketio
@@ -146,6 +147,26 @@ def test_a_named_consultation_ends_in_a_card_with_a_number_to_tap_and_survives_a
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     card.screenshot(path=str(SCREENSHOTS / "recommendation-card.png"))
     page.screenshot(path=str(SCREENSHOTS / "web-page.png"))
+
+    # The consultation record: its reference, downloaded as a PDF, and printed.
+    summary = card.locator("summary", has_text="Your record")
+    reference = re.search(r"TA-[0-9A-Z]{4}-[0-9A-Z]{4}", summary.inner_text()).group(0)
+    summary.click()
+    record_text = card.locator(".ta-record-text").inner_text()
+    assert record_text.startswith(f"Consultation record {reference}") and SAM["name"] in record_text
+    with page.expect_download() as download:
+        card.get_by_role("button", name="Download PDF").click()
+    assert download.value.suggested_filename == f"consultation-record-{reference}.pdf"
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-1.4") and f"(Consultation record {reference}) Tj".encode() in pdf
+    printed = page.context.new_page()
+    printed.goto(chat_url(stack))
+    printed.evaluate("([r, t]) => window.ThresholdsCard.recordPrintPage(document, r, t)", [reference, record_text])
+    printed.emulate_media(media="print")
+    assert printed.evaluate("() => document.scrollingElement.scrollWidth <= innerWidth"), "nothing cut off the side"
+    printed.screenshot(path=str(SCREENSHOTS / "record-printed.png"), full_page=True)
+    printed.pdf(path=str(SCREENSHOTS / "record-printed.pdf"), format="A4")
+    printed.close()
 
     # The practitioner is stored with the consultation, on the server.
     session_id = page.evaluate("() => JSON.parse(sessionStorage.getItem('chat_session')).session_id")

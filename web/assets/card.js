@@ -314,19 +314,21 @@
   }
 
   // The consultation record (payload.consultation_record): its reference, to copy or print for the
-  // designated safeguarding lead. Printing goes through the browser, which also saves it as a PDF.
+  // designated safeguarding lead: copied, printed, or downloaded as a PDF made in the page (record_pdf.js).
   function consultationRecord(payload) {
     var r = payload.consultation_record;
     if (!r || typeof r !== "object" || !optional(r.reference)) return null;
     var body = optional(r.text);
     return h("details", { className: "ta-more ta-more-consultation-record" },
-      h("summary", null, "Your record " + text(r.reference) + ": copy or print"),
+      h("summary", null, "Your record " + text(r.reference) + ": copy, print or download"),
       h("div", { className: "ta-more-body" },
         h("p", null, "Quote this reference to your designated safeguarding lead. It holds no child's name, address or date of birth."),
         body ? h("div", { className: "ta-record-actions" },
           h("button", { type: "button", className: "ta-record-copy", onClick: function () { copyRecord(body); } }, "Copy"),
           h("button", { type: "button", className: "ta-record-print", onClick: function () { printRecord(text(r.reference), body); } },
-            "Print or save as PDF")) : null,
+            "Print"),
+          window.ThresholdsRecordPdf ? h("button", { type: "button", className: "ta-record-pdf",
+            onClick: function () { window.ThresholdsRecordPdf.download(text(r.reference), body); } }, "Download PDF") : null) : null,
         body ? h("pre", { className: "ta-record-text" }, body) : null));
   }
 
@@ -338,15 +340,21 @@
   function printRecord(reference, body) {
     var w = window.open("", "_blank");
     if (!w) return;
-    w.document.title = "Consultation record " + reference;
-    var style = w.document.createElement("style");
-    style.textContent = "body{font:12pt/1.4 Arial,sans-serif;margin:1.5cm}pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit}";
-    w.document.head.appendChild(style);
-    var pre = w.document.createElement("pre");
-    pre.textContent = body;
-    w.document.body.appendChild(pre);
+    recordPrintPage(w.document, reference, body);
     w.focus();
     w.print();
+  }
+
+  // The printed record: the whole of a document given over to its text, in print-sized type.
+  function recordPrintPage(doc, reference, body) {
+    doc.title = "Consultation record " + reference;
+    var style = doc.createElement("style");
+    style.textContent = "body{font:12pt/1.4 Arial,sans-serif;margin:1.5cm;color:#000;background:#fff}" +
+      "pre{white-space:pre-wrap;overflow-wrap:anywhere;font:inherit;margin:0}@page{margin:1.5cm}";
+    doc.head.appendChild(style);
+    var pre = doc.createElement("pre");
+    pre.textContent = body;
+    doc.body.replaceChildren(pre);
   }
 
   function card(payload) {
@@ -413,5 +421,5 @@
     return h("div", { className: "rw-response" }, JSON.stringify(payload || {}));
   }
 
-  window.ThresholdsCard = { CustomMessage: CustomMessage, card: card, telHref: telHref, webHref: webHref, FALLBACK: FALLBACK };
+  window.ThresholdsCard = { CustomMessage: CustomMessage, card: card, recordPrintPage: recordPrintPage, telHref: telHref, webHref: webHref, FALLBACK: FALLBACK };
 })();
