@@ -176,7 +176,7 @@ def test_a_named_consultation_ends_in_a_card_with_a_number_to_tap_and_survives_a
 
     page.reload()
     expect(page.locator(".ta-card")).to_be_visible(timeout=30_000)
-    expect(page.get_by_text(WORRY)).to_be_visible()
+    expect(page.get_by_text(WORRY, exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Who is asking?")).to_be_hidden()
     assert page.evaluate("() => JSON.parse(sessionStorage.getItem('chat_session')).session_id") == session_id
     assert page.outside == [], f"the page fetched from elsewhere: {page.outside}"
