@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 
 from actions.practitioner import practitioner_of
 from threshold_kb.recommend import Recommendation
-from threshold_kb.record import ConsultationRecord, compose, find_reference
+from threshold_kb.record import ConsultationRecord, compose
 from threshold_kb.store import records
 
 logger = logging.getLogger(__name__)
@@ -40,11 +40,6 @@ def keep_record(rec: Recommendation, sos, answers: dict[str, str], tracker: Trac
 
 def record_line(record: ConsultationRecord | None) -> str:
     return f"Your record: {record.reference}" if record else NOT_KEPT
-
-
-def record_asked_for(text: str) -> str | None:
-    """The reference when a message asks for a record ("record TA-7K3M-Q9XD", or the reference alone)."""
-    return find_reference(text) if text and len(text.split()) <= 8 else None
 
 
 def give_back(reference: str, tracker: Tracker) -> str:

@@ -8,8 +8,8 @@ from actions.base import KnowledgeBaseAction, latest_text, resolve_authority
 from actions.kb import KnowledgeBaseUnavailable
 from actions.questions import answer_or_ask_authority
 from actions.recommendation import MAX_WORRY, NEW_CONSULTATION, clear_consultation, record_worry
-from actions.records import give_back, record_asked_for
-from threshold_kb import answers
+from actions.records import give_back
+from threshold_kb import answers, record
 from threshold_kb.consultation import starts_afresh
 from threshold_kb.matching.danger import danger_signals
 from threshold_kb.matching.engine import names_a_child
@@ -70,7 +70,7 @@ class ActionDefaultFallback(KnowledgeBaseAction):
 
     def act(self, kb, dispatcher, tracker, domain) -> list[EventType]:
         said = latest_text(tracker)
-        reference = record_asked_for(said)  # "record TA-7K3M-Q9XD": no intent needed
+        reference = record.asked_for(said)  # "record TA-7K3M-Q9XD": sent here by EnglishOnly
         if reference:
             dispatcher.utter_message(text=give_back(reference, tracker))
             return [UserUtteranceReverted()]

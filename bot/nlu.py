@@ -8,7 +8,9 @@ is an entity of that message, whatever its intent, valued by the knowledge base'
 that names an authority is answered for it.
 
 EnglishOnly: a message in another language becomes `nlu_fallback`, so it gets the clear "I only
-read English" answer instead of a guessed intent.
+read English" answer instead of a guessed intent; so does a short message quoting a consultation
+record's reference ("can I have record TA-7K3M-Q9XD"), which the fallback gives back to its maker
+(the classifier would guess: a reference is no word it knows).
 
 DangerFirst: danger words override any intent. Placed after the intent classifier, it overrides
 the intent with `report_danger` whenever the words suggest a child may be in danger right now, so
@@ -33,7 +35,7 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from threshold_kb import english, loader, queries
+from threshold_kb import english, loader, queries, record
 from threshold_kb.matching.danger import DangerDetector
 from threshold_kb.matching.encoder import load_encoder
 from threshold_kb.matching.language import looks_english
@@ -115,7 +117,7 @@ class EnglishOnly(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if not text.startswith("/") and not looks_english(_TAG.sub(" ", text)):
+            if not text.startswith("/") and (record.asked_for(text) or not looks_english(_TAG.sub(" ", text))):
                 _override(message, FALLBACK_INTENT)
         return messages
 

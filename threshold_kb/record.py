@@ -49,6 +49,15 @@ def find_reference(text: str) -> str | None:
     return f"TA-{head}-{tail}" if all(c in ALPHABET for c in head + tail) else None
 
 
+ASKING_WORDS = 8  # "can I have record TA-7K3M-Q9XD please": a short message quoting a reference
+
+
+def asked_for(text: str) -> str | None:
+    """The reference a short message asks for ("record TA-7K3M-Q9XD", or the reference alone); a
+    longer message that happens to quote one is about something else."""
+    return find_reference(text) if text and len(text.split()) <= ASKING_WORDS else None
+
+
 @dataclass(frozen=True)
 class ConsultationRecord:
     """The record as a structured dict (for cards and JSON) and as plain text (chat, clipboard)."""

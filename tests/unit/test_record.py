@@ -7,7 +7,7 @@ import pytest
 
 from threshold_kb.matching.engine import Engine
 from threshold_kb.recommend import WHAT_TO_RECORD, recommend
-from threshold_kb.record import ALPHABET, compose, find_reference, new_reference
+from threshold_kb.record import ALPHABET, asked_for, compose, find_reference, new_reference
 from threshold_kb.replies import SignsOfSafetyAnswers, signs_of_safety_map
 from threshold_kb.triage.consult import Consultant
 
@@ -109,3 +109,9 @@ def test_an_unnamed_consultation_and_an_unplaced_worry_still_make_a_record(consu
     assert r.as_dict()["level"] is None and r.as_dict()["practitioner"]["name"] is None
     assert "Level: not placed" in r.text() and "Practitioner: not named" in r.text()
     assert r.as_dict()["next_steps"]
+
+
+def test_only_a_short_message_quoting_a_reference_asks_for_the_record():
+    assert asked_for("can I have record TA-7K3M-Q9XD please") == "TA-7K3M-Q9XD"
+    long = "I rang the front door about record TA-7K3M-Q9XD and they said to wait, is that right for a level 3"
+    assert find_reference(long) == "TA-7K3M-Q9XD" and asked_for(long) is None, "about something else"
