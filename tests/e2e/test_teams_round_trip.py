@@ -19,7 +19,7 @@ import urllib.request
 import pytest
 
 from tests.actions.conftest import published
-from tests.channels.cards import link_targets
+from tests.channels.cards import link_targets, texts
 from tests.channels.fake_microsoft import FakeMicrosoft
 from tests.e2e.stack import Stack, running_stack
 from tests.e2e.triage_paths import TRIAGE_PATHS, expected_level
@@ -107,7 +107,7 @@ def test_a_consultation_pressed_through_its_buttons_ends_in_the_recommendation_c
     say(teams_stack, microsoft, conversation, "just tell me")
     time.sleep(1)  # everything for this turn has been posted when the webhook answered; be sure
     answer = microsoft.sent(conversation)[before:]
-    [card] = [c for c in cards(answer) if any("Next steps" == b.get("text") for b in c["body"])]
+    [card] = [c for c in cards(answer) if "Next steps" in texts(c)]  # under Details, after the answer
     assert card["version"] == "1.4" and "Stoke-on-Trent" in card["fallbackText"]
     assert not any("Next steps (" in (a.get("text") or "") for a in answer), "the card replaces the recommendation text"
     dialled = set(link_targets(card, "tel"))
@@ -186,7 +186,7 @@ def test_the_question_buttons_lead_to_the_documents_level_in_teams(teams_stack, 
     replies = say(teams_stack, microsoft, conversation, value=press["data"])
     asked: list[str] = []
     for _ in range(6):
-        if any(any(b.get("text") == "Next steps" for b in c["body"]) for c in cards(replies)):
+        if any("Next steps" in texts(c) for c in cards(replies)):
             break
         if "How old is the child?" in everything_said(replies):
             replies = say(teams_stack, microsoft, conversation, "8")
@@ -200,6 +200,6 @@ def test_the_question_buttons_lead_to_the_documents_level_in_teams(teams_stack, 
         press = next(a for m, a in answers if m["value"] == facts[qualifier])
         replies = say(teams_stack, microsoft, conversation, value=press["data"])
     time.sleep(0.5)  # the card may follow the turn's last text
-    [card] = [c for c in cards(microsoft.sent(conversation)) if any(b.get("text") == "Next steps" for b in c["body"])]
+    [card] = [c for c in cards(microsoft.sent(conversation)) if "Next steps" in texts(c)]
     label = authority.level(expected_level(path, slug)).label
-    assert asked and label in [b.get("text") for b in card["body"]], (asked, label, card["fallbackText"][:300])
+    assert asked and label in texts(card), (asked, label, card["fallbackText"][:300])

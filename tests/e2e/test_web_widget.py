@@ -19,7 +19,7 @@ import pytest
 import socketio
 from playwright.sync_api import Page, expect, sync_playwright
 
-from bot.channels.web import NAME_FIRST
+from bot.channels.web import NAME_FIRST, with_phone_links
 from tests.actions.conftest import published
 from tests.e2e.triage_paths import TRIAGE_PATHS, expected_level
 from threshold_kb import loader
@@ -238,7 +238,7 @@ def test_a_socket_message_without_a_practitioner_goes_no_further(stack):
     # In a thread of its own: Playwright's sync API keeps an event loop marked running in this one.
     with ThreadPoolExecutor(1) as thread:
         replies = thread.submit(asyncio.run, exchange()).result(timeout=120)
-    assert [r.get("text") for r in replies] == [NAME_FIRST]
+    assert [r.get("text") for r in replies] == [with_phone_links(NAME_FIRST)]  # 999 to tap, as in every message
     with sqlite3.connect(stack.database) as db:
         stored = [json.loads(d).get("text") for (d,) in db.execute("SELECT data FROM events WHERE type_name = 'user'")]
     assert "bruise on his cheek again" not in stored, "an unnamed message reached the assistant"
