@@ -388,8 +388,16 @@ def full_card(payload: dict[str, Any], fallback_text: str | None) -> dict[str, A
     if isinstance(record, dict) and isinstance(record.get("reference"), str):
         # The reference on the answer, to quote to the designated safeguarding lead; its text in Details.
         body.append(text(f"Your record: {record['reference']}", isSubtle=True))
-        if isinstance(record.get("text"), str):
-            details += [heading("Your record"), text(record["text"], fontType="Monospace")]
-    body.append({"type": "Container", "id": DETAILS_ID, "isVisible": False, "items": details})
     toggle = {"type": "Action.ToggleVisibility", "title": "Details", "targetElements": [DETAILS_ID]}
-    return card(body, [toggle, *open_url_actions(payload)], fallbackText=fallback_text)
+
+    def drawn(extra: list[dict[str, Any]]) -> dict[str, Any]:
+        hidden = {"type": "Container", "id": DETAILS_ID, "isVisible": False, "items": details + extra}
+        return card([*body, hidden], [toggle, *open_url_actions(payload)], fallbackText=fallback_text)
+
+    if isinstance(record, dict) and isinstance(record.get("text"), str):
+        with_text = drawn([heading("Your record"), text(record["text"], fontType="Monospace")])
+        if len(json.dumps(with_text, ensure_ascii=False)) <= MAX_CARD_CHARS:
+            return with_text
+        # Too long to send in one card: how to get it, instead of a card Teams would refuse.
+        return drawn([text(f"Send \u201crecord {record['reference']}\u201d to get your record's text.")])
+    return drawn([])

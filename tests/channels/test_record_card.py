@@ -30,3 +30,12 @@ def test_the_teams_card_gives_the_reference_on_the_answer_and_the_record_in_deta
     [details] = [b for b in card["body"] if b.get("id") == "details"]
     assert "Consultation record TA-HKXJ-JBRJ" in texts({"body": details["items"]})
     assert not any("Your record" in t for t in texts(recommendation_card(payloads["stoke"])))
+
+
+def test_a_record_too_long_for_one_teams_card_is_offered_by_its_reference(payloads):
+    record = {"reference": "TA-HKXJ-JBRJ", "created_at": "2026-11-24T10:30:00+00:00", "text": "x " * 12_000}
+    card = recommendation_card({**payloads["stoke"], "consultation_record": record})
+    shown = texts(card)
+    assert "Next steps" in shown, "the recommendation itself, not the fallback card"
+    assert "Send \u201crecord TA-HKXJ-JBRJ\u201d to get your record's text." in shown
+    assert "Your record: TA-HKXJ-JBRJ" in shown
