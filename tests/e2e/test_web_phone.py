@@ -174,6 +174,7 @@ def test_on_a_phone_the_answer_comes_first_and_every_control_is_reachable(phone:
                            " return c.scrollTop + c.clientHeight >= c.scrollHeight - 2; }")
     assert box["y"] >= pane["y"] - 2, f"the card's top is scrolled out of view: {box['y']} < {pane['y']}"
     assert box["y"] <= pane["y"] + 40 or at_end, f"card top at {box['y']}, conversation at {pane['y']}"
+    expect(page.locator(".danger-banner")).to_be_in_viewport(ratio=1)  # 999 never scrolled away
     shot(page, "phone-card-answer-first")
 
     # A section opened from the keyboard: Tab to it, Enter; another with Space.
@@ -201,6 +202,7 @@ def test_on_a_phone_the_answer_comes_first_and_every_control_is_reachable(phone:
     card.locator(".ta-more-record summary").click()
     assert no_sideways_scroll(page), "the page scrolls sideways at 320 px"
     assert small_targets(page) == []
+    expect(page.locator(".danger-banner")).to_be_in_viewport(ratio=1)
     shot(page, "phone-320-card")
 
     # The desktop: the same card, nothing wider than the window, axe clean.

@@ -28,8 +28,6 @@
       days(kept.recordDays) + " after it is made. Why: so that every consultation is named and recorded, you can " +
       "take the record to your designated safeguarding lead, and concerns about the same child can be connected.";
     Array.prototype.forEach.call(document.querySelectorAll(".kept-text"), function (p) { p.textContent = said; });
-  } else {
-    Array.prototype.forEach.call(document.querySelectorAll(".kept"), function (d) { d.hidden = true; });
   }
 
   function describe(who) {
